@@ -1,0 +1,98 @@
+"""Sentence boundaries for scientific abstracts.
+
+A statistical sentence splitter costs speed and spaCy's ``sentencizer`` splits on every
+period. Abstracts break it in predictable ways ("e.g.", "et al.", "Fig. 3", "v1.5",
+"3.5%"), so one rule function decides boundaries on the raw text and the spaCy
+component only maps them onto tokens. The graph builder uses the same function to find
+the evidence sentence of an edge.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+#: Lower-cased words that end with a period without ending a sentence.
+ABBREVIATIONS = frozenset(
+    """e.g i.e etc et al vs cf fig figs eq eqs sec secs tab no nos approx resp incl
+    viz dr mr ms prof jr sr st ca ch vol pp p ed eds ref refs esp w.r.t w.r.t.""".split()
+)
+
+# A candidate end: . ! ? (optionally followed by closing quotes/brackets), then space(s).
+_END = re.compile(r"[.!?][\"')\]]*(?=\s+)")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+
+
+def _is_boundary(text: str, end: int) -> bool:
+    """Whether the punctuation ending at ``end`` (exclusive) closes a sentence."""
+    head = text[:end].rstrip("\"')]")
+    rest = text[end:].lstrip()
+    if not rest:
+        return True
+    nxt = rest[0]
+    if head.endswith("."):
+        m = _WORD_BEFORE.search(head)
+        if m:
+            word = m.group(1).lower().rstrip(".")
+            if word in ABBREVIATIONS:
+                return False
+            # Single initials ("J. Smith") and dotted abbreviations ("U.S.").
+            if len(word) == 1 or ("." in word and len(word.replace(".", "")) <= 3):
+                return False
+    # A sentence starts with an upper-case letter, a digit, a quote, a bracket or $ (LaTeX).
+    return nxt.isupper() or nxt.isdigit() or nxt in "\"'([$\u201c"
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of the sentences of ``text``; trimmed of spaces."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _END.finditer(text):
+        end = m.end()
+        if _is_boundary(text, end):
+            spans.append((start, end))
+            start = end
+            while start < len(text) and text[start].isspace():
+                start += 1
+    if start < len(text):
+        spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentence holding ``[start, end)`` (the whole text if none does)."""
+    for s, e in sentence_spans(text):
+        if s <= start < e:
+            return s, max(e, min(end, len(text)))
+    return 0, len(text)
+
+
+@Language.factory("kg_sentences", default_config={})
+def make_sentences(nlp: Language, name: str) -> ScientificSentencizer:
+    return ScientificSentencizer()
+
+
+class ScientificSentencizer:
+    """Sets ``is_sent_start`` from :func:`sentence_spans` (no model, no parser needed)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        starts = {s for s, _ in sentence_spans(doc.text)}
+        for i, tok in enumerate(doc):
+            tok.is_sent_start = i == 0 or tok.idx in starts
+        return doc
+
+    def to_disk(self, path, exclude=()) -> None:  # stateless: nothing to write
+        return None
+
+    def from_disk(self, path, exclude=()) -> ScientificSentencizer:
+        return self

@@ -1,0 +1,245 @@
+"""Cross-paper entity resolution: one node per real-world entity.
+
+Papers name the same thing differently ("GPT4" / "GPT-4", "Chain-of-Thought (CoT)" /
+"chain of thought", "ReFT" / "Reinforced Fine-Tuning"). The resolver groups surface forms
+into clusters with a union-find over normalised keys:
+
+1. every non-acronym form of one paper's entity is one cluster (the extractor already
+   linked them: name, aliases, mention texts);
+2. forms that share ``normalize.name_key`` (case, hyphens, spaces, Unicode, plural) or a
+   curated synonym join;
+3. an acronym joins the cluster of its expansion only when every paper that expands it
+   expands it the same way: two different "SAM"s stay apart, each labelled with its
+   expansion, and a bare "SAM" with no expansion in its paper stays a node of its own;
+4. sized model variants ("Llama2-13B") stay separate and point at their family node
+   ("Llama2") with ``variant_of``; the family node is created when no paper names it.
+
+Every surface form is kept with its count; the canonical name is the most frequent
+expanded form. Type is the majority vote over the papers that use the entity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from kg.normalize import is_acronym, name_key, norm_name
+from kg.records import ENTITY_TYPES, Extraction
+
+_SIZE_SUFFIX = re.compile(
+    r"^(?P<family>.*?[A-Za-z0-9.])[\s\-_]*(?P<size>\d+(?:\.\d+)?\s?[BMKT])"
+    r"(?P<rest>(?:[\s\-_].*)?)$"
+)
+
+
+@dataclass
+class ResolvedEntity:
+    """One entity node: all the papers' names for it, merged."""
+
+    id: str
+    name: str
+    type: str
+    aliases: Counter[str] = field(default_factory=Counter)
+    papers: set[str] = field(default_factory=set)
+    type_votes: Counter[str] = field(default_factory=Counter)
+    #: Expansion shown beside an ambiguous acronym ("SAM (Segment Anything Model)").
+    label: str = ""
+    #: Family node created for sized variants that no paper names on its own.
+    derived: bool = False
+
+
+@dataclass
+class Resolution:
+    """The resolver's answer: the entities, and which one each paper's name refers to."""
+
+    entities: dict[str, ResolvedEntity]
+    #: (paper id, entity name in that paper's extraction) → entity id
+    assignment: dict[tuple[str, str], str]
+    #: (variant entity id, family entity id)
+    variants: list[tuple[str, str]]
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # Deterministic: the smaller key becomes the root.
+            lo, hi = sorted((ra, rb))
+            self.parent[hi] = lo
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, str]:
+    """Curated synonym table (``kg/data/synonyms.tsv``): name key → canonical key."""
+    table: dict[str, str] = {}
+    text = resources.files("kg.data").joinpath("synonyms.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        canonical, *others = [c.strip() for c in line.split("\t") if c.strip()]
+        for other in others:
+            table[name_key(other)] = name_key(canonical)
+    return table
+
+
+def _key(form: str) -> str:
+    k = name_key(form)
+    return synonyms().get(k, k)
+
+
+def _forms(entity) -> list[str]:
+    seen: dict[str, None] = {}
+    for f in [entity.name, *entity.aliases, *(m.text for m in entity.mentions)]:
+        if f and f.strip():
+            seen.setdefault(f.strip(), None)
+    return list(seen)
+
+
+def slugify(text: str) -> str:
+    """Readable ASCII-ish slug for node ids ("Chain-of-Thought" → "chain-of-thought")."""
+    return "-".join(norm_name(text).replace(".", " ").split()) or "entity"
+
+
+def family_of(name: str) -> str | None:
+    """"Llama2-13B" → "Llama2"; "Llama 3.1 8B Instruct" → "Llama 3.1"; else None."""
+    m = _SIZE_SUFFIX.match(name.strip())
+    if not m or not m.group("family").strip(" -_"):
+        return None
+    fam = m.group("family").strip(" -_")
+    return fam if any(c.isalpha() for c in fam) else None
+
+
+def resolve(extractions: Iterable[Extraction]) -> Resolution:
+    """Group the entities of all papers into resolved entities (deterministic)."""
+    exts = sorted(extractions, key=lambda e: e.id)
+    uf = _UnionFind()
+    # (paper, name) → (long-form keys, acronym keys)
+    local: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    expansions: dict[str, set[str]] = defaultdict(set)  # acronym key → long-form keys
+    for ext in exts:
+        for ent in ext.entities:
+            longs, shorts = [], []
+            for f in _forms(ent):
+                k = _key(f)
+                if not k:
+                    continue
+                (shorts if is_acronym(f) else longs).append(k)
+            longs = list(dict.fromkeys(longs))
+            shorts = [s for s in dict.fromkeys(shorts) if s not in longs]
+            for k in longs:
+                uf.union(longs[0], k)
+            for s in shorts:
+                if longs:
+                    expansions[s].add(longs[0])
+            local[(ext.id, ent.name)] = (longs, shorts)
+    # Acronyms: join their expansion only when it is unambiguous corpus-wide.
+    ambiguous: set[str] = set()
+    for short in sorted(expansions):
+        roots = {uf.find(k) for k in expansions[short]}
+        if len(roots) == 1:
+            uf.union(short, next(iter(roots)))
+        else:
+            ambiguous.add(short)
+
+    def cluster_of(paper_name: tuple[str, str]) -> str:
+        longs, shorts = local[paper_name]
+        if longs:
+            return uf.find(longs[0])
+        # Acronym-only entity: its own acronym cluster (joined above when unambiguous).
+        return uf.find(shorts[0]) if shorts else uf.find(_key(paper_name[1]) or "entity")
+
+    members: dict[str, list[tuple[Extraction, object]]] = defaultdict(list)
+    for ext in exts:
+        for ent in ext.entities:
+            members[cluster_of((ext.id, ent.name))].append((ext, ent))
+
+    entities: dict[str, ResolvedEntity] = {}
+    assignment: dict[tuple[str, str], str] = {}
+    used_ids: set[str] = set()
+    for root in sorted(members):
+        aliases: Counter[str] = Counter()
+        votes: Counter[str] = Counter()
+        papers: set[str] = set()
+        for ext, ent in members[root]:
+            papers.add(ext.id)
+            votes[ent.type] += 1
+            counted = Counter(m.text for m in ent.mentions if m.text)
+            for f in _forms(ent):
+                aliases[f] += max(1, counted.get(f, 0))
+        name = _canonical_name(aliases)
+        etype = max(ENTITY_TYPES, key=lambda t: (votes[t], -ENTITY_TYPES.index(t)))
+        node_id = _unique_id(f"entity:{slugify(name)}", etype, used_ids)
+        label = name
+        acr = sorted({a for a in aliases if is_acronym(a) and _key(a) in ambiguous})
+        if acr and not is_acronym(name):
+            label = f"{acr[0]} ({name})"
+        entities[node_id] = ResolvedEntity(
+            id=node_id, name=name, type=etype, aliases=aliases, papers=papers,
+            type_votes=votes, label=label,
+        )
+        for ext, ent in members[root]:
+            assignment[(ext.id, ent.name)] = node_id
+
+    variants = _link_variants(entities, used_ids)
+    return Resolution(entities=entities, assignment=assignment, variants=variants)
+
+
+def _canonical_name(aliases: Counter[str]) -> str:
+    """Most frequent expanded form; acronyms only when nothing else was written."""
+    def rank(form: str) -> tuple:
+        return (not is_acronym(form), aliases[form], " " in form or "-" in form, len(form), form)
+
+    return max(aliases, key=rank)
+
+
+def _unique_id(base: str, etype: str, used: set[str]) -> str:
+    node_id = base
+    if node_id in used:
+        node_id = f"{base}--{etype.lower()}"
+    n = 2
+    while node_id in used:
+        node_id = f"{base}--{etype.lower()}-{n}"
+        n += 1
+    used.add(node_id)
+    return node_id
+
+
+def _link_variants(entities: dict[str, ResolvedEntity], used: set[str]) -> list[tuple[str, str]]:
+    by_key = {}
+    for ent in entities.values():
+        for form in ent.aliases:
+            by_key.setdefault(_key(form), ent.id)
+    links: list[tuple[str, str]] = []
+    for ent_id in sorted(entities):
+        ent = entities[ent_id]
+        if ent.type != "Model":
+            continue
+        fam = family_of(ent.name)
+        if fam is None:
+            continue
+        fam_id = by_key.get(_key(fam))
+        if fam_id is None:
+            fam_id = _unique_id(f"entity:{slugify(fam)}", "Model", used)
+            entities[fam_id] = ResolvedEntity(
+                id=fam_id, name=fam, type="Model", aliases=Counter(), label=fam, derived=True,
+            )
+            by_key[_key(fam)] = fam_id
+        if fam_id != ent_id:
+            links.append((ent_id, fam_id))
+    return sorted(set(links))
