@@ -24,7 +24,8 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
     binary = "b" in mode
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})) as fh:
+        text_args = {} if binary else {"encoding": encoding, "newline": newline}
+        with os.fdopen(fd, mode, **text_args) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

@@ -7,6 +7,7 @@ CLI does can also be done from Python.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -20,6 +21,111 @@ def cli() -> None:
 
     Start with `kg build` (no arguments: the bundled sample corpus into ./exports/).
     """
+
+
+def _input_error(exc: Exception) -> None:
+    click.echo(f"kg: error: {exc}", err=True)
+    sys.exit(2)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--out", "out_dir", default="exports", show_default=True,
+              type=click.Path(file_okay=False), help="Directory for the exports.")
+@click.option("--format", "fmt", default=None, help="Input format, when the file extension "
+              "and content sniffing are not enough (daily, jsonl, json, hf-api, csv, tsv, "
+              "atom, bibtex).")
+@click.option("--workers", type=int, default=None,
+              help="Extraction processes [default: all cores].")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Where extraction runs.")
+@click.option("--scheduler", default=None,
+              help="Dask scheduler address (tcp://host:8786); default: a local cluster.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+              help="Extraction cache [default: ~/.cache/kg]; unchanged papers are not "
+              "re-extracted.")
+@click.option("--no-cache", is_flag=True, help="Extract every paper again.")
+@click.option("--base-iri", default=None, help="Base IRI of papers and entities in the RDF "
+              "exports [default: https://w3id.org/kg/resource/].")
+@click.option("--shards", type=int, default=0, show_default=True,
+              help="Also write N-Triples in this many shards (graph-000.nt ...).")
+@click.option("--max-view-nodes", type=int, default=2000, show_default=True,
+              help="The HTML view keeps the most connected nodes above this size.")
+@click.option("--strict", is_flag=True, help="Stop at the first bad input record.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+def build(inputs, out_dir, fmt, workers, engine, scheduler, cache_dir, no_cache, base_iri,
+          shards, max_view_nodes, strict, quiet) -> None:
+    """Build the knowledge graph of INPUTS and write every export into --out.
+
+    With no INPUTS, builds the sample corpus that ships with kg (139 papers from one
+    Hugging Face daily-papers page). Writes graph.ttl, graph.nt, graph.jsonld,
+    graph.graphml, graph.html, extractions.jsonl and report.json.
+    """
+    from kg.build import BuildOptions, build_exports
+    from kg.cache import default_cache_dir
+    from kg.engines.local import default_workers
+    from kg.ingest import InputError
+
+    options = BuildOptions(
+        workers=workers or default_workers(), engine=engine, scheduler=scheduler,
+        cache_dir=None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir(),
+        base_iri=base_iri, shards=shards, max_view_nodes=max_view_nodes, quiet=quiet,
+    )
+    try:
+        report = build_exports(list(inputs), out_dir, fmt=fmt, strict=strict, options=options)
+    except (InputError, OSError) as exc:
+        _input_error(exc)
+    if not quiet:
+        _print_problems(report.ingest)
+        total = sum(report.timings.values())
+        click.echo(
+            f"kg: {report.papers} papers, {report.nodes} nodes, {report.edges} edges "
+            f"→ {out_dir}/ in {total:.1f}s", err=True,
+        )
+
+
+def _print_problems(ingest: dict) -> None:
+    for line in ingest.get("skipped_messages", [])[:50]:
+        click.echo(f"kg: skipped {line}", err=True)
+    for line in ingest.get("warning_messages", [])[:50]:
+        click.echo(f"kg: warning: {line}", err=True)
+    skipped = ingest.get("skipped", 0)
+    if skipped:
+        click.echo(f"kg: {skipped} record(s) skipped", err=True)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--out", "out_file", required=True, type=click.Path(dir_okay=False),
+              help="Output JSON Lines file, one extraction record per paper.")
+@click.option("--format", "fmt", default=None, help="Input format (see `kg build --help`).")
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Extraction processes.")
+@click.option("--strict", is_flag=True, help="Stop at the first bad input record.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+def extract(inputs, out_file, fmt, workers, strict, quiet) -> None:
+    """Extract entities, roles, relations, results and code links from INPUTS.
+
+    Writes one JSON object per paper (the extraction contract, see
+    kg/data/extraction.schema.json) without building the graph.
+    """
+    from kg.build import BuildOptions, BuildReport, extract_papers
+    from kg.export import write_extractions
+    from kg.ingest import IngestReport, InputError, read_papers
+
+    report = IngestReport()
+    try:
+        papers = list(read_papers(list(inputs), format=fmt, strict=strict, report=report))
+        if not papers:
+            raise InputError("no valid paper in " + ", ".join(inputs))
+    except (InputError, OSError) as exc:
+        _input_error(exc)
+    exts = extract_papers(papers, BuildOptions(workers=workers, quiet=quiet), BuildReport())
+    n = write_extractions(exts, out_file)
+    if not quiet:
+        _print_problems(report.to_json())
+        click.echo(f"kg: {n} extraction records → {out_file}", err=True)
 
 
 def main() -> None:

@@ -65,6 +65,7 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
+from kg.nlp.code_links import normalize_url
 from kg.nlp.sentences import sentence_of
 from kg.records import ROLES, Extraction, Paper
 from kg.resolve import Resolution, resolve
@@ -74,6 +75,7 @@ NODE_KINDS = ("paper", "entity", "code", "result")
 PAPER_ROLES = ROLES
 ENTITY_RELATIONS = ("outperforms", "based_on", "evaluated_on", "used_for", "variant_of")
 OTHER_RELATIONS = ("has_code", "reports", "result_for", "result_on", "result_metric")
+RESULT_LINKS = (("entity", "result_for"), ("dataset", "result_on"), ("metric", "result_metric"))
 #: Attributes holding lists or dicts (JSON-encoded in GraphML).
 JSON_ATTRIBUTES = frozenset({"authors", "aliases", "alias_counts", "papers", "evidence"})
 
@@ -199,9 +201,11 @@ def build_graph(
             )
             acc.add(h, t, rel.rel, ev)
         for url in ext.code:
-            cnode = code_node(url)
+            canonical = normalize_url(url)
+            cnode = code_node(canonical)
             if cnode not in g:
-                g.add_node(cnode, kind="code", label=url, url=url, host=urlsplit(url).hostname or "")
+                host = urlsplit(canonical).hostname or ""
+                g.add_node(cnode, kind="code", label=canonical, url=canonical, host=host)
             pos = paper.abstract.find(url)
             ev = _evidence(paper, "abstract", max(pos, 0), max(pos, 0) + len(url), "rule", 1.0)
             acc.add(pnode, cnode, "has_code", ev)
@@ -220,8 +224,7 @@ def build_graph(
                     attrs[key] = getattr(res, key)
             g.add_node(rnode, **attrs)
             acc.add(pnode, rnode, "reports", ev)
-            for key, rel in (("entity", "result_for"), ("dataset", "result_on"),
-                             ("metric", "result_metric")):
+            for key, rel in RESULT_LINKS:
                 target = ids.get(getattr(res, key) or "")
                 if target:
                     acc.add(rnode, target, rel, ev)

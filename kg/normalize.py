@@ -65,3 +65,8 @@ def is_acronym(s: str) -> bool:
         return False
     uppers = sum(c.isupper() for c in letters)
     return uppers >= 2 and uppers / len(letters) >= 0.4
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A frozenset of the whitespace-separated words of ``text`` (readable word lists)."""
+    return frozenset(text.split())

@@ -14,10 +14,14 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.normalize import word_set
+
 #: Lower-cased words that end with a period without ending a sentence.
-ABBREVIATIONS = frozenset(
-    """e.g i.e etc et al vs cf fig figs eq eqs sec secs tab no nos approx resp incl
-    viz dr mr ms prof jr sr st ca ch vol pp p ed eds ref refs esp w.r.t w.r.t.""".split()
+ABBREVIATIONS = word_set(
+    """
+    e.g i.e etc et al vs cf fig figs eq eqs sec secs tab no nos approx resp incl viz dr
+    mr ms prof jr sr st ca ch vol pp p ed eds ref refs esp w.r.t w.r.t.
+    """
 )
 
 # A candidate end: . ! ? (optionally followed by closing quotes/brackets), then space(s).

@@ -1,0 +1,130 @@
+"""Drop what is not a named entity: generic classes, vague phrases, numbers.
+
+The guideline's test: would a knowledge-graph user want a node for it that other papers
+could also link to? "LLMs", "large language models", "our method", "a novel framework"
+fail it; "contrastive learning" and "GSM8K" pass. Rules here are about the *shape* of a
+phrase (determiners, generic head nouns, digits), not lists of particular papers' names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.normalize import word_set
+
+#: Leading words trimmed off an entity span ("the PPO algorithm" → "PPO algorithm").
+LEADING_TRIM = word_set(
+    """
+    a an the our their its this these those that such both each every various several
+    many multiple other new novel proposed existing standard popular typical recent
+    modern conventional traditional current prior previous powerful strong simple same
+    different widely commonly well-known
+    """
+)
+
+#: Words that make up generic class names; a span made only of these is not an entity.
+GENERIC_WORDS = word_set(
+    """
+    large small big language languages model models llm llms mllm mllms vlm vlms lm lms
+    lvlm lvlms slm slms vision visual multimodal multi-modal modal vision-language text
+    textual neural deep network networks dnn dnns system systems method methods approach
+    approaches framework frameworks technique techniques algorithm algorithms strategy
+    strategies pipeline pipelines architecture architectures module modules baseline
+    baselines data dataset datasets benchmark benchmarks corpus corpora task tasks agent
+    agents tool tools solution solutions work works paper papers study studies result
+    results performance experiment experiments evaluation evaluations metric metrics
+    score scores foundation generative pretrained pre-trained open-source open source
+    state-of-the-art sota art base instruction-tuned chat proprietary closed-source
+    commercial powerful ai artificial intelligence machine learning-based based
+    transformer-based end-to-end general-purpose specialized domain-specific downstream
+    upstream input output inputs outputs feature features representation representations
+    embedding embeddings parameter parameters layer layers image images video videos
+    speech audio code question questions answer answers training inference test testing
+    evaluation fine-tuned finetuned human humans user users expert experts problem
+    problems setting settings
+    """
+)
+
+#: Phrases that are never entities even though some words are specific.
+STOP_PHRASES = frozenset({
+    "our method", "our approach", "our model", "our framework", "this paper", "this work",
+    "the model", "proposed method", "proposed approach", "proposed framework",
+    "novel framework", "novel approach", "novel method", "new method", "new approach",
+    "new dataset", "new benchmark", "previous work", "prior work", "related work",
+    "experiments", "extensive experiments", "ablation", "ablation study", "ablation studies",
+    "state of the art", "sota", "code", "github", "appendix", "figure", "table", "et al", "i.e",
+    "e.g",
+})
+
+_NUMBERISH = re.compile(r"^[\W\d_]*$")
+_HAS_UPPER_OR_DIGIT = re.compile(r"[A-Z0-9]")
+
+
+def trim_span(span: Span) -> Span | None:
+    """Strip leading determiners/adjectives and trailing punctuation; None if nothing left."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in LEADING_TRIM or doc[start].is_punct
+                           and doc[start].text not in "("):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in ")]"
+                           or doc[end - 1].is_space):
+        end -= 1
+    # Unbalanced brackets at the edges.
+    while end > start and doc[end - 1].text in ")]" and "(" not in doc[start:end].text:
+        end -= 1
+    while start < end and doc[start].text in "([" and ")" not in doc[start:end].text:
+        start += 1
+    if start >= end:
+        return None
+    return Span(doc, start, end, label=span.label, kb_id=span.kb_id)
+
+
+def is_generic(text: str) -> bool:
+    """Whether ``text`` names a generic class or vague phrase rather than an entity."""
+    t = text.strip()
+    low = t.lower()
+    if len(t) < 2 or _NUMBERISH.match(t):
+        return True
+    if low in STOP_PHRASES or low.rstrip("s") in STOP_PHRASES:
+        return True
+    words = re.split(r"[\s/]+", low)
+    if all(w in GENERIC_WORDS or w.rstrip("s") in GENERIC_WORDS for w in words):
+        # "LLMs", "vision-language models" … but keep odd casing like "BERT" if listed.
+        return True
+    # Pronoun-led or possessive phrases: "our method", "their approach".
+    if words[0] in {"our", "their", "its", "his", "her", "we", "they", "it"}:
+        return True
+    # Lower-case phrases of many words are descriptions, not names.
+    return len(words) > 6 and not _HAS_UPPER_OR_DIGIT.search(t)
+
+
+@Language.factory("kg_entity_filter", default_config={"max_words": 8})
+def make_entity_filter(nlp: Language, name: str, max_words: int) -> EntityFilter:
+    return EntityFilter(max_words=max_words)
+
+
+class EntityFilter:
+    """Trims entity spans and drops generic ones from ``doc.ents``."""
+
+    def __init__(self, max_words: int = 8) -> None:
+        self.max_words = max_words
+
+    def __call__(self, doc: Doc) -> Doc:
+        kept = []
+        for ent in doc.ents:
+            span = trim_span(ent)
+            if span is None or len(span) > self.max_words or is_generic(span.text):
+                continue
+            kept.append(span)
+        doc.set_ents(kept, default="outside")
+        return doc
+
+    def to_disk(self, path, exclude=()) -> None:
+        return None
+
+    def from_disk(self, path, exclude=()) -> EntityFilter:
+        return self

@@ -1,0 +1,228 @@
+"""Turn the processed title and abstract docs of one paper into its ``Extraction``.
+
+spaCy components work one doc at a time; a paper is two (title, abstract). This module
+groups the mentions of both into one entity per real thing in the paper (same normalised
+name, or linked as abbreviation and long form), names each group with its most complete
+surface form, votes its type, assigns its role, and maps relation and result candidates
+onto the group names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from spacy.tokens import Doc, Span
+
+from kg.nlp.code_links import find_code_links
+from kg.nlp.entities import provenance
+from kg.nlp.filters import is_generic
+from kg.nlp.roles import EntityGroup, MentionContext, assign_role, proposed_spans
+from kg.normalize import is_acronym, name_key
+from kg.records import Entity, Extraction, Mention, Paper, Relation, Result
+from kg.records import Span as EvSpan
+
+_SOURCE_CONFIDENCE = {"gazetteer": 0.9, "model": 0.8, "rule": 0.7}
+_TITLE_PREFIX = re.compile(r"^\s*([^:]{1,40}?)\s*:\s+\S")
+
+
+def _abbreviation_pairs(doc: Doc) -> list[tuple[str, str]]:
+    pairs = doc._.abbreviations if Doc.has_extension("abbreviations") else None
+    return [(ab.short, ab.long) for ab in pairs or []]
+
+
+def _acronym_fits(short: str, long: str) -> bool:
+    """Whether the capitals/initials of ``long`` spell ``short`` (title "X: long name")."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    words = re.findall(r"[A-Za-z0-9]+", long)
+    initials = [w[0].lower() for w in words]
+    caps = [c.lower() for c in long if c.isupper() or c.isdigit()]
+    it = iter(initials)
+    if all(ch in it for ch in letters) and letters and letters[0] == initials[0]:
+        return True
+    return caps == letters
+
+
+class _Groups:
+    """Union of surface-form keys into per-paper entity groups."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, k: str) -> str:
+        self.parent.setdefault(k, k)
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = sorted((ra, rb))
+            self.parent[hi] = lo
+
+
+def _title_prefix_span(doc: Doc) -> Span | None:
+    """"ReFT: Reasoning with …" → the span "ReFT", when it looks like a name."""
+    m = _TITLE_PREFIX.match(doc.text)
+    if not m:
+        return None
+    span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+    if span is None or len(span) > 3 or is_generic(span.text):
+        return None
+    text = span.text
+    # A name, not a phrase: one token with a capital past the first letter or a digit,
+    # or a short capitalised name.
+    distinctive = any(c.isupper() for c in text[1:]) or any(c.isdigit() for c in text)
+    if len(span) == 1 and (distinctive or text[:1].isupper()):
+        return span
+    if len(span) <= 3 and distinctive and all(t.text[:1].isupper() or not t.is_alpha for t in span):
+        return span
+    return None
+
+
+def paper_extraction(paper: Paper, title: Doc, abstract: Doc) -> Extraction:
+    """The ``Extraction`` record of ``paper`` from its processed title and abstract."""
+    docs = {"title": title, "abstract": abstract}
+    mentions: list[tuple[str, Span]] = [(f, ent) for f, d in docs.items() for ent in d.ents]
+    prefix = _title_prefix_span(title)
+    prefix_key = None
+    if prefix is not None:
+        prefix_key = name_key(prefix.text)
+        if not any(f == "title" and e.start == prefix.start for f, e in mentions):
+            labels = [e.label_ for _, e in mentions if name_key(e.text) == prefix_key]
+            label = labels[0] if labels else "Method"
+            mentions.append(("title", Span(title, prefix.start, prefix.end, label=label,
+                                           kb_id="-|rule")))
+
+    groups = _Groups()
+    for _, ent in mentions:
+        groups.find(name_key(ent.text))
+    long_forms: set[str] = set()
+    for d in docs.values():
+        for short, long in _abbreviation_pairs(d):
+            ks, kl = name_key(short), name_key(long)
+            if ks in groups.parent and kl in groups.parent:
+                groups.union(ks, kl)
+                long_forms.add(kl)
+    if prefix is not None:
+        # "MALT: … Multi-Agent LLM Training": the title spells the acronym out.
+        rest = title.text[title.text.index(":") + 1:]
+        for _, ent in mentions:
+            spelled = ent.doc is title and ent.start_char > prefix.end_char and ent.text in rest
+            if spelled and _acronym_fits(prefix.text, ent.text):
+                groups.union(prefix_key, name_key(ent.text))
+                long_forms.add(name_key(ent.text))
+
+    members: dict[str, list[tuple[str, Span]]] = {}
+    for f, ent in mentions:
+        members.setdefault(groups.find(name_key(ent.text)), []).append((f, ent))
+
+    proposed = {("title", s, e) for s, e in proposed_spans(title)}
+    proposed |= {("abstract", s, e) for s, e in proposed_spans(abstract)}
+
+    entities: list[Entity] = []
+    name_of: dict[str, str] = {}  # name_key of any member form → entity name
+    def first_seen(root: str) -> tuple[bool, int]:
+        return min((f != "title", e.start_char) for f, e in members[root])
+
+    for root in sorted(members, key=first_seen):
+        items = sorted(members[root], key=lambda fe: (fe[0] != "title", fe[1].start_char))
+        forms = Counter(e.text for _, e in items)
+        name = _pick_name(forms, long_forms)
+        votes: Counter[str] = Counter()
+        sources: set[str] = set()
+        for _, e in items:
+            gaz, source = provenance(e)
+            sources.add(source)
+            votes[e.label_] += 3 if source == "gazetteer" else 1
+        etype = max(sorted(votes), key=lambda t: votes[t])
+        group = EntityGroup(type=etype, mentions=[
+            MentionContext(f, e, title_prefix=(prefix is not None and f == "title"
+                                               and e.start == prefix.start))
+            for f, e in items
+        ])
+        role = assign_role(group, proposed)
+        seen_lower = {name.lower()}
+        aliases = []
+        for form in forms:
+            if form.lower() not in seen_lower:
+                seen_lower.add(form.lower())
+                aliases.append(form)
+        source = next(s for s in ("gazetteer", "model", "rule") if s in sources)
+        conf = _SOURCE_CONFIDENCE[source] + (0.05 if len(sources) > 1 else 0.0)
+        entities.append(Entity(
+            name=name, type=etype, role=role, aliases=aliases,
+            mentions=[Mention(field=f, start=e.start_char, end=e.end_char, text=e.text)
+                      for f, e in items],
+            confidence=min(conf, 0.99), source=source,
+        ))
+        for _, e in items:
+            name_of[name_key(e.text)] = name
+
+    relations = _relations(docs, name_of, entities)
+    results = _results(docs, name_of)
+    code = [url for _, _, url in find_code_links(abstract.text)]
+    return Extraction(id=paper.id, title=paper.title, entities=entities, relations=relations,
+                      results=results, code=code)
+
+
+def _pick_name(forms: Counter[str], long_forms: set[str]) -> str:
+    """Most complete surface form: an expansion over an acronym, then frequency, then length."""
+    def rank(form: str) -> tuple:
+        return (name_key(form) in long_forms, not is_acronym(form), forms[form], len(form))
+    return max(sorted(forms), key=rank)
+
+
+def _relations(
+    docs: dict[str, Doc], name_of: dict[str, str], entities: list[Entity]
+) -> list[Relation]:
+    found: dict[tuple[str, str, str], Relation] = {}
+    for f, d in docs.items():
+        for cand in getattr(d._, "relations", None) or []:
+            h, t = name_of.get(name_key(cand.head.text)), name_of.get(name_key(cand.tail.text))
+            if h and t and h != t and (h, cand.rel, t) not in found:
+                found[(h, cand.rel, t)] = Relation(
+                    head=h, rel=cand.rel, tail=t,
+                    evidence=EvSpan(field=f, start=cand.sent_start, end=cand.sent_end),
+                    confidence=cand.confidence, source="rule",
+                )
+    # Paper-level: what the paper proposes is evaluated on its datasets and used for its tasks.
+    proposed = [e for e in entities if e.role == "proposes" and e.type in ("Method", "Model")]
+    for p in proposed:
+        for e in entities:
+            rel = {"Dataset": "evaluated_on", "Task": "used_for"}.get(e.type)
+            if rel is None or (e.role not in ("evaluates_on", "addresses")):
+                continue
+            if (p.name, rel, e.name) in found:
+                continue
+            m = next((m for m in e.mentions if m.field == "abstract"), e.mentions[0])
+            d = docs[m.field]
+            span = d.char_span(m.start, m.end, alignment_mode="expand")
+            sent = span.sent if span is not None else d[:]
+            found[(p.name, rel, e.name)] = Relation(
+                head=p.name, rel=rel, tail=e.name,
+                evidence=EvSpan(field=m.field, start=sent.start_char, end=sent.end_char),
+                confidence=0.5, source="rule",
+            )
+    return [found[k] for k in sorted(found)]
+
+
+def _results(docs: dict[str, Doc], name_of: dict[str, str]) -> list[Result]:
+    out: list[Result] = []
+    seen = set()
+    for f, d in docs.items():
+        for c in getattr(d._, "results", None) or []:
+            ent = name_of.get(name_key(c.entity.text))
+            if not ent:
+                continue
+            ds = name_of.get(name_key(c.dataset.text)) if c.dataset is not None else None
+            mt = name_of.get(name_key(c.metric.text)) if c.metric is not None else None
+            key = (ent, ds, mt, c.value)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Result(entity=ent, value=c.value, dataset=ds, metric=mt,
+                              evidence=EvSpan(field=f, start=c.sent_start, end=c.sent_end)))
+    return out

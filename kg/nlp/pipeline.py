@@ -1,0 +1,83 @@
+"""Assemble, save and load the extractor's spaCy pipeline.
+
+The shipped pipeline (``kg/data/pipeline``) is an ordinary spaCy package directory written
+by ``nlp.to_disk``: the scientific tokenizer, rule sentence boundaries, the trained
+``tok2vec`` + ``ner``, then the registered rule components. ``spacy.load`` rebuilds it
+from its ``config.cfg`` once :mod:`kg.nlp` has registered the factories, so it loads
+offline with no download.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+# Importing the component modules registers their factories with spaCy.
+from kg.nlp import (  # noqa: F401
+    abbreviations,
+    entities,
+    filters,
+    gazetteer,
+    relations,
+    results,
+    sentences,
+    tokenizer,
+    typing,
+)
+
+#: Components that run after the statistical NER, in order.
+RULE_PIPES: tuple[str, ...] = (
+    "kg_gazetteer",
+    "kg_abbreviations",
+    "kg_entity_merger",
+    "kg_entity_filter",
+    "kg_entity_typing",
+    "kg_relations",
+    "kg_results",
+)
+
+
+def default_pipeline_path() -> Path:
+    """Where the trained pipeline ships inside the package."""
+    return Path(str(resources.files("kg.data").joinpath("pipeline")))
+
+
+def blank() -> Language:
+    """``spacy.blank("en")`` with the scientific tokenizer and sentence rules."""
+    nlp = spacy.blank(
+        "en", config={"nlp": {"tokenizer": {"@tokenizers": "kg.scientific_tokenizer.v1"}}}
+    )
+    nlp.add_pipe("kg_sentences")
+    return nlp
+
+
+def assemble(ner_model: str | Path | None = None) -> Language:
+    """The full extractor: trained tok2vec/ner sourced from ``ner_model``, then the rules.
+
+    With ``ner_model=None`` the pipeline has no statistical NER (gazetteer and rules only):
+    useful for tests of the rule components and as a baseline in evaluations.
+    """
+    nlp = blank()
+    if ner_model is not None:
+        trained = spacy.load(ner_model)
+        for name in ("tok2vec", "ner"):
+            if name in trained.pipe_names:
+                nlp.add_pipe(name, source=trained)
+    for name in RULE_PIPES:
+        nlp.add_pipe(name)
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(path: str | None = None) -> Language:
+    """Load the shipped pipeline (or the one at ``path``); cached per process."""
+    target = Path(path) if path else default_pipeline_path()
+    if not (target / "config.cfg").exists():
+        raise FileNotFoundError(
+            f"no spaCy pipeline at {target}: build it with `python training/train.py`"
+        )
+    return spacy.load(target)

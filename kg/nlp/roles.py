@@ -1,0 +1,120 @@
+"""The role each entity plays for the paper: proposes, evaluates_on, addresses, uses, mentions.
+
+Roles are a paper-level judgement over the title and the abstract together, so this module
+works on the extractor's per-paper entity groups rather than inside one spaCy doc. The
+strongest role that applies wins (``records.ROLES`` order).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+_PROPOSE_VERB = re.compile(
+    r"^(?:propos|introduc|present|develop|design|releas|construct|creat|build|built|curat|"
+    r"collect|contribut|devis|formulat|establish|open-sourc|unveil|launch|put\s+forward|"
+    r"offer|describ|train|pretrain|pre-train|finetun|fine-tun|name|call|dub|term|coin)",
+    re.IGNORECASE,
+)
+_NAMING = frozenset({"called", "named", "dubbed", "termed", "coined", "namely"})
+_WE = re.compile(
+    r"\b(?:we|our|this\s+(?:paper|work|study|report|article)|in\s+this\s+(?:paper|work)|here)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = frozenset({"which", "that", "where", "while", "whereas", ";", "using", "via",
+                           "through", "by", "based", "leveraging", "with", "without", "than"})
+_BACKGROUND = re.compile(
+    r"\b(?:unlike|previous(?:ly)?|prior|existing|traditional(?:ly)?|conventional(?:ly)?|"
+    r"recent(?:ly)?|typically|commonly|widely|has\s+been|have\s+been|had\s+been|"
+    r"popular|standard|classic(?:al)?|mainstream|in\s+contrast|however)\b",
+    re.IGNORECASE,
+)
+_SOURCE_CUE = re.compile(
+    r"\b(?:collected|sourced|crawled|scraped|derived|built|constructed|curated|drawn|"
+    r"extracted|sampled|gathered)\s+from\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class MentionContext:
+    """One mention of an entity: where it is and what its sentence says."""
+
+    field: str
+    span: Span
+    title_prefix: bool = False
+
+
+@dataclass
+class EntityGroup:
+    """All mentions of one entity within a paper (built by the extractor)."""
+
+    type: str
+    mentions: list[MentionContext] = field(default_factory=list)
+
+
+def proposed_spans(doc: Doc) -> set[tuple[int, int]]:
+    """Token ranges of entities a sentence presents as the paper's contribution."""
+    out: set[tuple[int, int]] = set()
+    ents_by_sent: dict[int, list[Span]] = {}
+    for ent in doc.ents:
+        ents_by_sent.setdefault(ent.sent.start, []).append(ent)
+    for sent in doc.sents:
+        ents = ents_by_sent.get(sent.start)
+        if not ents:
+            continue
+        we = bool(_WE.search(sent.text))
+        for tok in sent:
+            is_naming = tok.lower_ in _NAMING
+            if not is_naming and not (we and _PROPOSE_VERB.match(tok.text)):
+                continue
+            limit = tok.i + (4 if is_naming else 16)
+            first = None
+            for ent in ents:
+                if ent.start <= tok.i or ent.start > limit:
+                    continue
+                between = {t.lower_ for t in doc[tok.i + 1: ent.start]}
+                if between & _CLAUSE_BREAK:
+                    break
+                if first is None:
+                    first = ent
+                    out.add((ent.start, ent.end))
+                    continue
+                # "X and Y", "X (Y)", "X, Y" right after the first one.
+                gap = doc[first.end: ent.start].text.strip()
+                if gap in {"(", ",", "and", ", and", "&"}:
+                    out.add((ent.start, ent.end))
+                    first = ent
+                else:
+                    break
+        # "X is proposed / X is introduced"
+        m = re.search(r"\b(?:is|are)\s+(?:newly\s+)?(?:proposed|introduced|presented)\b", sent.text)
+        if m:
+            cut = sent.start_char + m.start()
+            before = [e for e in ents if e.end_char <= cut]
+            if before:
+                out.add((before[-1].start, before[-1].end))
+    return out
+
+
+def assign_role(group: EntityGroup, proposed: set[tuple[str, int, int]]) -> str:
+    """The strongest role ``group`` plays; ``proposed`` holds (field, start, end) token ranges."""
+    for m in group.mentions:
+        if m.title_prefix or (m.field, m.span.start, m.span.end) in proposed:
+            return "proposes"
+    if group.type == "Dataset":
+        if all(_SOURCE_CUE.search(m.span.sent.text) for m in group.mentions
+               if m.field == "abstract") and any(m.field == "abstract" for m in group.mentions):
+            return "uses"
+        return "evaluates_on"
+    if group.type == "Task":
+        return "addresses"
+    abstract_mentions = [m for m in group.mentions if m.field == "abstract"]
+    if abstract_mentions and all(
+        _BACKGROUND.search(m.span.sent.text) and not _WE.search(m.span.sent.text)
+        for m in abstract_mentions
+    ) and not any(m.field == "title" for m in group.mentions):
+        return "mentions"
+    return "uses"

@@ -1,0 +1,137 @@
+"""Separate **Model** (a specific trained model or family: GPT-4, Llama2-13B, CLIP) from
+**Method** (a technique, algorithm, architecture family or training procedure: PPO, LoRA,
+Transformer, supervised fine-tuning).
+
+The statistical NER is trained with one label for both (its training data, SciREX, does not
+separate them), so this step decides, in order of reliability: what the gazetteer knows;
+what the text says about the name ("X, a 7B model", "the X algorithm"); and the name's
+shape (size suffixes, version numbers, technique head words).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.normalize import word_set
+
+#: Head words of technique names: "… learning", "… tuning", "… attention".
+METHOD_HEADS = word_set(
+    """
+    learning tuning finetuning fine-tuning training pretraining pre-training
+    optimization optimisation attention sampling search decoding prompting prompt
+    distillation regularization regularisation augmentation alignment algorithm
+    algorithms method methods framework approach strategy loss policy descent
+    propagation backpropagation normalization normalisation pooling encoding embedding
+    embeddings quantization pruning retrieval generation reasoning voting ranking
+    re-ranking reranking estimation inference adaptation modeling modelling mechanism
+    architecture network networks layer layers gradient gradients programming clustering
+    regression classification detection segmentation translation dropout scaling merging
+    editing unlearning matching transfer sharing routing caching compression
+    tokenization parsing planning reflection verification filtering weighting masking
+    distillation mixing tree trees process processes transform transformer transformers
+    convolution convolutions
+    """
+)
+
+#: Words in the context right after a name that say what it is ("X, a 7B model").
+MODEL_CONTEXT = word_set(
+    """
+    model models llm llms checkpoint checkpoints assistant chatbot mllm vlm lvlm family
+    suite encoder decoder backbone
+    """
+)
+METHOD_CONTEXT = word_set(
+    """
+    method approach framework algorithm technique strategy paradigm pipeline procedure
+    mechanism objective loss recipe scheme module
+    """
+)
+
+_SIZE = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?\s?[BbMmKkTt](?![a-z])")
+_VERSIONED = re.compile(
+    r"^[A-Z][A-Za-z]*[-\s]?(?:v?\d+(?:\.\d+)*[a-z]?)(?:[-\s][A-Za-z0-9.]+)*$"
+)
+_CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$|^[A-Z]{2,}[a-z]+[A-Za-z]*$")
+
+
+def shape_type(text: str) -> str | None:
+    """"Model" / "Method" from the name alone, or None when the shape does not say."""
+    t = text.strip()
+    words = t.lower().replace("-", " ").split()
+    if _SIZE.search(t):
+        return "Model"
+    if words and words[-1] in METHOD_HEADS:
+        return "Method"
+    if words and words[-1] in MODEL_CONTEXT:
+        return "Model"
+    if " " not in t and _VERSIONED.match(t) and any(c.isdigit() for c in t):
+        # GPT-4, Qwen2.5, Llama-3, T5 — but acronyms like "A3C" stay undecided.
+        letters = [c for c in t if c.isalpha()]
+        if not (len(letters) <= 3 and all(c.isupper() for c in letters)):
+            return "Model"
+    return None
+
+
+def context_type(span: Span, window: int = 4) -> str | None:
+    """What the words around the name call it: "X, a … model" / "the X algorithm"."""
+    doc = span.doc
+    after = [t.lower_ for t in doc[span.end: min(len(doc), span.end + window)]]
+    # "X model", "X algorithm" directly after the name.
+    if after:
+        if after[0] in MODEL_CONTEXT:
+            return "Model"
+        if after[0] in METHOD_CONTEXT:
+            return "Method"
+    # Appositive: "X, a … model/framework".
+    if after and after[0] in {",", "(", "—", "-", ":"}:
+        for w in after[1:]:
+            if w in MODEL_CONTEXT:
+                return "Model"
+            if w in METHOD_CONTEXT:
+                return "Method"
+    # "a … framework called X" / "model named X"
+    before = [t.lower_ for t in doc[max(0, span.start - window): span.start]]
+    if before and before[-1] in {"called", "named", "dubbed", "termed", "coined"}:
+        for w in reversed(before[:-1]):
+            if w in MODEL_CONTEXT:
+                return "Model"
+            if w in METHOD_CONTEXT:
+                return "Method"
+    return None
+
+
+def decide_type(span: Span, gazetteer_type: str | None = None) -> str:
+    """Final Model/Method decision for a span the NER labelled Method."""
+    if gazetteer_type in ("Model", "Method"):
+        return gazetteer_type
+    return shape_type(span.text) or context_type(span) or "Method"
+
+
+@Language.factory("kg_entity_typing", default_config={})
+def make_entity_typing(nlp: Language, name: str) -> EntityTyping:
+    return EntityTyping()
+
+
+class EntityTyping:
+    """Relabels ``Method`` entities as ``Model`` where the evidence says so."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = []
+        for ent in doc.ents:
+            if ent.label_ in ("Method", "Model"):
+                gaz = ent.kb_id_.split("|", 1)[0] if ent.kb_id_ else None
+                label = decide_type(ent, gaz if gaz in ("Model", "Method") else None)
+                if label != ent.label_:
+                    ent = Span(doc, ent.start, ent.end, label=label, kb_id=ent.kb_id)
+            ents.append(ent)
+        doc.set_ents(ents, default="outside")
+        return doc
+
+    def to_disk(self, path, exclude=()) -> None:
+        return None
+
+    def from_disk(self, path, exclude=()) -> EntityTyping:
+        return self

@@ -1,0 +1,231 @@
+"""Build the NER training data (spaCy DocBin files) from public and project data.
+
+Sources:
+
+* SciREX (Jain et al., ACL 2020; Apache-2.0), ``../shared/benchmarks/scirex``: abstracts
+  and entity-bearing sentences of 306 full-text ML papers. Types map Method→Method,
+  Task→Task, Metric→Metric, Material→Dataset. Its text is space-tokenised
+  ("state - of - the - art"); it is detokenised first so the model sees text as abstracts
+  write it.
+* The project's own paper-level annotations (``training/annotations/*.jsonl``, written
+  for this project following ``../shared/annotation/GUIDELINE.md``) of the abstracts in
+  ``../shared/corpus/hf-daily-papers-2024.jsonl``, projected onto the text: every
+  occurrence of an entity's name or alias becomes a span. Model→Method (the NER has one
+  label for both; :mod:`kg.nlp.typing` separates them).
+
+A fixed 15% of the annotated papers (by a hash of the arXiv id) is held out: never
+trained on nor used to choose a model, only to report figures on unseen papers. Another
+10% is the dev set that picks the best checkpoint.
+SciER is never used here (GPL-3.0, evaluation only).
+
+usage: python training/prepare_data.py [--shared ../shared] [--out training/corpus]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+from pathlib import Path
+
+from spacy.tokens import Doc, DocBin
+
+from kg.nlp.pipeline import blank
+
+ROOT = Path(__file__).resolve().parent
+SCIREX_TYPES = {"Method": "Method", "Task": "Task", "Metric": "Metric", "Material": "Dataset"}
+ANNOTATION_TYPES = {"Method": "Method", "Model": "Method", "Dataset": "Dataset",
+                    "Task": "Task", "Metric": "Metric"}
+NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "'s", "n't", "'"}
+NO_SPACE_AFTER = {"(", "[", "{"}
+JOINERS = {"-", "/"}
+
+
+def split_of(paper_id: str) -> str:
+    """Deterministic split of the annotated papers: 15% heldout, 10% dev, 75% train."""
+    bucket = int(hashlib.sha1(paper_id.encode()).hexdigest(), 16) % 100
+    return "heldout" if bucket < 15 else "dev" if bucket < 25 else "train"
+
+
+def detokenize(tokens: list[str]) -> tuple[str, list[int]]:
+    """Join SciREX tokens as written text; returns the text and each token's start offset."""
+    out: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    for i, tok in enumerate(tokens):
+        prev = tokens[i - 1] if i else ""
+        glue = (
+            i == 0
+            or tok in NO_SPACE_BEFORE
+            or prev in NO_SPACE_AFTER
+            or (tok in JOINERS and prev[-1:].isalnum() and tokens[i + 1: i + 2] and
+                tokens[i + 1][:1].isalnum())
+            or (prev in JOINERS and i >= 2 and tokens[i - 2][-1:].isalnum() and tok[:1].isalnum())
+        )
+        if not glue:
+            out.append(" ")
+            pos += 1
+        starts.append(pos)
+        out.append(tok)
+        pos += len(tok)
+    return "".join(out), starts
+
+
+def scirex_examples(path: Path, max_sents_per_doc: int, rng: random.Random):
+    """(text, [(start, end, label)]) for the abstract and sampled sentences of each doc."""
+    for line in path.open(encoding="utf-8"):
+        d = json.loads(line)
+        text = d["text"]
+        tokens = text.split(" ")
+        tok_start = []
+        p = 0
+        for t in tokens:
+            tok_start.append(p)
+            p += len(t) + 1
+        char_to_tok = {c: i for i, c in enumerate(tok_start)}
+        end_to_tok = {c + len(t): i for i, (c, t) in enumerate(zip(tok_start, tokens, strict=True))}
+        ents = [(char_to_tok.get(e["start"]), end_to_tok.get(e["end"]), SCIREX_TYPES[e["type"]])
+                for e in d["entities"]]
+        ents = [(s, e, lab) for s, e, lab in ents if s is not None and e is not None]
+        sentences = [(char_to_tok.get(s), end_to_tok.get(e)) for s, e in d["sentences"]]
+        sentences = [(s, e) for s, e in sentences if s is not None and e is not None]
+        abstract = d.get("abstract_span")
+        chosen = []
+        with_ents = []
+        for s, e in sentences:
+            inside = [x for x in ents if x[0] >= s and x[1] <= e]
+            if abstract and tok_start[s] >= abstract[0] and tok_start[s] < abstract[1]:
+                chosen.append((s, e, inside))
+            elif inside and 5 <= e - s <= 80:
+                with_ents.append((s, e, inside))
+        rng.shuffle(with_ents)
+        chosen += with_ents[:max_sents_per_doc]
+        for s, e, inside in chosen:
+            sent_tokens = tokens[s: e + 1]
+            if sent_tokens and sent_tokens[0] in {"section", "subsection", "document"}:
+                continue
+            txt, starts = detokenize(sent_tokens)
+            spans = []
+            for es, ee, lab in inside:
+                cs = starts[es - s]
+                ce = starts[ee - s] + len(tokens[ee])
+                spans.append((cs, ce, lab))
+            yield txt, spans
+
+
+def annotation_examples(shared: Path, split: str):
+    """(text, spans) for title and abstract of each annotated paper in the chosen split."""
+    papers = {}
+    for line in (shared / "corpus" / "hf-daily-papers-2024.jsonl").open(encoding="utf-8"):
+        r = json.loads(line)
+        papers[r["id"]] = r
+    for path in sorted((ROOT / "annotations").glob("*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            if not line.strip():
+                continue
+            ann = json.loads(line)
+            if ann["id"] not in papers or split_of(ann["id"]) != split:
+                continue
+            p = papers[ann["id"]]
+            for text in (p["title"], p["abstract"]):
+                yield text, project(text, ann["entities"])
+
+
+def project(text: str, entities: list[dict]) -> list[tuple[int, int, str]]:
+    """Every case-insensitive, word-bounded occurrence of each entity form; longest first."""
+    forms = []
+    for e in entities:
+        label = ANNOTATION_TYPES.get(e["type"])
+        for f in {e["name"], *e.get("aliases", [])}:
+            if f.strip() and label:
+                forms.append((f.strip(), label))
+    forms.sort(key=lambda x: -len(x[0]))
+    taken = [False] * len(text)
+    spans = []
+    low = text.lower()
+    for form, label in forms:
+        pat = re.compile(r"(?<![\w])" + re.escape(form.lower()) + r"(?![\w])")
+        for m in pat.finditer(low):
+            if any(taken[m.start(): m.end()]):
+                continue
+            taken[m.start(): m.end()] = [True] * (m.end() - m.start())
+            spans.append((m.start(), m.end(), label))
+    return sorted(spans)
+
+
+def to_doc(nlp, text: str, spans) -> tuple[Doc, int]:
+    doc = nlp.make_doc(text)
+    ents, dropped = [], 0
+    for s, e, lab in spans:
+        span = doc.char_span(s, e, label=lab, alignment_mode="contract")
+        if span is None or len(span) == 0:
+            dropped += 1
+            continue
+        ents.append(span)
+    ents = _non_overlapping(ents)
+    doc.set_ents(ents, default="outside")
+    return doc, dropped
+
+
+def _non_overlapping(spans):
+    out, taken = [], set()
+    for sp in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if taken.isdisjoint(range(sp.start, sp.end)):
+            out.append(sp)
+            taken.update(range(sp.start, sp.end))
+    return sorted(out, key=lambda s: s.start)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent.parent / "shared")
+    ap.add_argument("--out", type=Path, default=ROOT / "corpus")
+    ap.add_argument("--scirex-sents", type=int, default=60,
+                    help="entity-bearing full-text sentences sampled per SciREX doc")
+    ap.add_argument("--annotation-repeats", type=int, default=3,
+                    help="times the project's own (in-domain) annotations are repeated")
+    ap.add_argument("--no-scirex", action="store_true", help="train on own annotations only")
+    args = ap.parse_args()
+    rng = random.Random(13)
+    nlp = blank()
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    train, dev = DocBin(), DocBin()
+    stats = {"scirex_train": 0, "scirex_dev": 0, "own_train": 0, "own_dev": 0,
+             "own_heldout": 0, "dropped": 0}
+    if not args.no_scirex:
+        files = sorted((args.shared / "benchmarks" / "scirex").glob("train.*.jsonl"))
+        for path in files:
+            for n, (text, spans) in enumerate(scirex_examples(path, args.scirex_sents, rng)):
+                doc, dropped = to_doc(nlp, text, spans)
+                stats["dropped"] += dropped
+                # every 20th SciREX example goes to the training-time dev set
+                if n % 20 == 0:
+                    dev.add(doc)
+                    stats["scirex_dev"] += 1
+                else:
+                    train.add(doc)
+                    stats["scirex_train"] += 1
+    for text, spans in annotation_examples(args.shared, "train"):
+        doc, dropped = to_doc(nlp, text, spans)
+        stats["dropped"] += dropped
+        for _ in range(args.annotation_repeats):
+            train.add(doc)
+        stats["own_train"] += 1
+    for text, spans in annotation_examples(args.shared, "dev"):
+        dev.add(to_doc(nlp, text, spans)[0])
+        stats["own_dev"] += 1
+    heldout = DocBin()
+    for text, spans in annotation_examples(args.shared, "heldout"):
+        heldout.add(to_doc(nlp, text, spans)[0])
+        stats["own_heldout"] += 1
+    train.to_disk(args.out / "train.spacy")
+    dev.to_disk(args.out / "dev.spacy")
+    heldout.to_disk(args.out / "heldout.spacy")
+    print(json.dumps(stats))
+
+
+if __name__ == "__main__":
+    main()

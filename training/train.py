@@ -1,0 +1,77 @@
+"""Reproduce the shipped extractor pipeline (``kg/data/pipeline``) from public data.
+
+Steps: build the DocBin corpora (:mod:`prepare_data`), train tok2vec + ner with
+``spacy train`` on ``training/config.cfg``, then assemble the full pipeline (scientific
+tokenizer, sentence rules, the trained NER and the rule components) and write it into the
+package with ``nlp.to_disk``.
+
+usage: python training/train.py [--shared ../shared] [--max-steps N] [--no-scirex]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from spacy.cli.train import train as spacy_train
+
+from kg.nlp.pipeline import assemble, default_pipeline_path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent.parent / "shared")
+    ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    ap.add_argument("--output", type=Path, default=ROOT / "output")
+    ap.add_argument("--max-steps", type=int, default=None)
+    ap.add_argument("--no-scirex", action="store_true")
+    ap.add_argument("--skip-prepare", action="store_true")
+    ap.add_argument("--install", type=Path, default=default_pipeline_path(),
+                    help="where to write the assembled pipeline (default: the package)")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    if not args.skip_prepare:
+        cmd = [sys.executable, str(ROOT / "prepare_data.py"), "--shared", str(args.shared),
+               "--out", str(args.corpus)] + (["--no-scirex"] if args.no_scirex else [])
+        subprocess.run(cmd, check=True)
+    t1 = time.perf_counter()
+    overrides = {"paths.train": str(args.corpus / "train.spacy"),
+                 "paths.dev": str(args.corpus / "dev.spacy")}
+    if args.max_steps:
+        overrides["training.max_steps"] = args.max_steps
+    spacy_train(ROOT / "config.cfg", args.output, overrides=overrides)
+    t2 = time.perf_counter()
+    nlp = assemble(args.output / "model-best")
+    nlp.meta.update({
+        "name": "kg_extractor",
+        "version": "0.1.0",
+        "description": "Scientific entity extractor of the kg package: methods, models, "
+                       "datasets, tasks and metrics in paper abstracts.",
+        "sources": [
+            {"name": "SciREX", "url": "https://github.com/allenai/SciREX",
+             "license": "Apache-2.0",
+             "author": "Jain, van Zuylen, Hajishirzi, Beltagy (ACL 2020)"},
+            {"name": "kg project annotations of Hugging Face daily-papers abstracts",
+             "license": "Apache-2.0"},
+        ],
+    })
+    staging = args.install.with_name(args.install.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    nlp.to_disk(staging)
+    shutil.rmtree(args.install, ignore_errors=True)
+    staging.rename(args.install)
+    t3 = time.perf_counter()
+    print(json.dumps({"prepare_s": round(t1 - t0, 1), "train_s": round(t2 - t1, 1),
+                      "assemble_s": round(t3 - t2, 1), "total_s": round(t3 - t0, 1),
+                      "installed": str(args.install)}))
+
+
+if __name__ == "__main__":
+    main()
