@@ -30,9 +30,10 @@ import random
 import re
 from pathlib import Path
 
+import spacy
 from spacy.tokens import Doc, DocBin
 
-from kg.nlp.pipeline import blank
+import kg.nlp.tokenizer  # noqa: F401  (registers kg.scientific_tokenizer.v1)
 
 ROOT = Path(__file__).resolve().parent
 SCIREX_TYPES = {"Method": "Method", "Task": "Task", "Metric": "Metric", "Material": "Dataset"}
@@ -189,7 +190,8 @@ def main() -> None:
     ap.add_argument("--no-scirex", action="store_true", help="train on own annotations only")
     args = ap.parse_args()
     rng = random.Random(13)
-    nlp = blank()
+    tokenizer = {"@tokenizers": "kg.scientific_tokenizer.v1"}
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": tokenizer}})
     args.out.mkdir(parents=True, exist_ok=True)
 
     train, dev = DocBin(), DocBin()

@@ -92,6 +92,10 @@ def is_generic(text: str) -> bool:
     if low in STOP_PHRASES or low.rstrip("s") in STOP_PHRASES:
         return True
     words = re.split(r"[\s/]+", low)
+    while words and words[0] in LEADING_TRIM:
+        words = words[1:]
+    if not words:
+        return True
     if all(w in GENERIC_WORDS or w.rstrip("s") in GENERIC_WORDS for w in words):
         # "LLMs", "vision-language models" … but keep odd casing like "BERT" if listed.
         return True

@@ -26,7 +26,7 @@ ABBREVIATIONS = word_set(
 
 # A candidate end: . ! ? (optionally followed by closing quotes/brackets), then space(s).
 _END = re.compile(r"[.!?][\"')\]]*(?=\s+)")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_WORD_BEFORE = re.compile(r"(?:^|[\s(\[\"'])([^\s(\[\"']+)\.$")
 
 
 def _is_boundary(text: str, end: int) -> bool:
@@ -42,8 +42,10 @@ def _is_boundary(text: str, end: int) -> bool:
             word = m.group(1).lower().rstrip(".")
             if word in ABBREVIATIONS:
                 return False
-            # Single initials ("J. Smith") and dotted abbreviations ("U.S.").
-            if len(word) == 1 or ("." in word and len(word.replace(".", "")) <= 3):
+            # Single initials ("J. Smith") and dotted abbreviations ("U.S.", "e.g.").
+            if (len(word) == 1 and word.isalpha()) or (
+                "." in word and word.replace(".", "").isalpha() and len(word.replace(".", "")) <= 3
+            ):
                 return False
     # A sentence starts with an upper-case letter, a digit, a quote, a bracket or $ (LaTeX).
     return nxt.isupper() or nxt.isdigit() or nxt in "\"'([$\u201c"
@@ -74,11 +76,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span of the sentence holding ``[start, end)`` (the whole text if none does)."""
-    for s, e in sentence_spans(text):
-        if s <= start < e:
-            return s, max(e, min(end, len(text)))
-    return 0, len(text)
+    """The span of the sentence(s) holding ``[start, end)`` (the whole text if none does)."""
+    spans = sentence_spans(text)
+    first = next(((s, e) for s, e in spans if s <= start < e), None)
+    if first is None:
+        return 0, len(text)
+    last = next(((s, e) for s, e in spans if s < max(end, start + 1) <= e), first)
+    return first[0], max(first[1], last[1])
 
 
 @Language.factory("kg_sentences", default_config={})

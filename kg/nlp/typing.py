@@ -54,7 +54,7 @@ _SIZE = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?\s?[BbMmKkTt](?![a-z])")
 _VERSIONED = re.compile(
     r"^[A-Z][A-Za-z]*[-\s]?(?:v?\d+(?:\.\d+)*[a-z]?)(?:[-\s][A-Za-z0-9.]+)*$"
 )
-_CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$|^[A-Z]{2,}[a-z]+[A-Za-z]*$")
+_VERSION_END = re.compile(r"^[A-Z][A-Za-z]*-?v?\d+(?:\.\d+)*[a-z]?$")
 
 
 def shape_type(text: str) -> str | None:
@@ -67,11 +67,10 @@ def shape_type(text: str) -> str | None:
         return "Method"
     if words and words[-1] in MODEL_CONTEXT:
         return "Model"
-    if " " not in t and _VERSIONED.match(t) and any(c.isdigit() for c in t):
-        # GPT-4, Qwen2.5, Llama-3, T5 — but acronyms like "A3C" stay undecided.
-        letters = [c for c in t if c.isalpha()]
-        if not (len(letters) <= 3 and all(c.isupper() for c in letters)):
-            return "Model"
+    if " " not in t and _VERSIONED.match(t) and t[-1].isdigit() or _VERSION_END.match(t):
+        # GPT-4, Qwen2.5, Llama-3, T5, GPT-4o — but "A3C" (a digit inside an acronym)
+        # stays undecided.
+        return "Model"
     return None
 
 

@@ -1,0 +1,115 @@
+"""Cross-paper entity resolution: what merges, what stays apart."""
+
+from __future__ import annotations
+
+from helpers import ent, extraction
+
+from kg.resolve import family_of, resolve
+
+
+def _node_of(res, pid, name):
+    return res.assignment[(pid, name)]
+
+
+def test_acronym_and_expansion_from_different_papers_merge():
+    res = resolve([
+        extraction("a", [ent("Reinforced Fine-Tuning", aliases=["ReFT"])]),
+        extraction("b", [ent("ReFT")]),
+    ])
+    assert _node_of(res, "a", "Reinforced Fine-Tuning") == _node_of(res, "b", "ReFT")
+    node = res.entities[_node_of(res, "b", "ReFT")]
+    assert node.name == "Reinforced Fine-Tuning"
+    assert node.papers == {"a", "b"}
+    assert node.aliases["ReFT"] >= 2
+
+
+def test_case_hyphen_space_and_plural_variants_merge():
+    res = resolve([
+        extraction("a", [ent("Chain-of-Thought", aliases=["CoT"])]),
+        extraction("b", [ent("chain of thought")]),
+        extraction("c", [ent("GPT4", "Model")]),
+        extraction("d", [ent("GPT-4", "Model")]),
+        extraction("e", [ent("knowledge graphs")]),
+        extraction("f", [ent("Knowledge Graph")]),
+    ])
+    assert _node_of(res, "a", "Chain-of-Thought") == _node_of(res, "b", "chain of thought")
+    assert _node_of(res, "c", "GPT4") == _node_of(res, "d", "GPT-4")
+    assert _node_of(res, "e", "knowledge graphs") == _node_of(res, "f", "Knowledge Graph")
+
+
+def test_unicode_variants_merge():
+    res = resolve([
+        extraction("a", [ent("BERT\u2010base", "Model")]),  # Unicode hyphen
+        extraction("b", [ent("BERT-base", "Model")]),
+        extraction("c", [ent("ＢＥＲＴ-base", "Model")]),  # full-width letters
+    ])
+    assert len({_node_of(res, p, n) for p, n in res.assignment}) == 1
+
+
+def test_curated_synonym_merges():
+    res = resolve([
+        extraction("a", [ent("Chain-of-Thought")]),
+        extraction("b", [ent("CoT prompting")]),
+    ])
+    assert _node_of(res, "a", "Chain-of-Thought") == _node_of(res, "b", "CoT prompting")
+
+
+def test_same_acronym_with_different_expansions_stays_apart():
+    res = resolve([
+        extraction("a", [ent("Segment Anything Model", "Model", aliases=["SAM"])]),
+        extraction("b", [ent("Sharpness-Aware Minimization", aliases=["SAM"])]),
+        extraction("c", [ent("SAM")]),
+    ])
+    a = _node_of(res, "a", "Segment Anything Model")
+    b = _node_of(res, "b", "Sharpness-Aware Minimization")
+    c = _node_of(res, "c", "SAM")
+    assert len({a, b, c}) == 3
+    assert res.entities[a].label == "SAM (Segment Anything Model)"
+    assert res.entities[b].label == "SAM (Sharpness-Aware Minimization)"
+
+
+def test_sized_variants_stay_separate_and_link_to_family():
+    res = resolve([
+        extraction("a", [ent("Llama2-7B", "Model"), ent("Llama2-13B", "Model")]),
+        extraction("b", [ent("Llama 2", "Model")]),
+    ])
+    v7 = _node_of(res, "a", "Llama2-7B")
+    v13 = _node_of(res, "a", "Llama2-13B")
+    fam = _node_of(res, "b", "Llama 2")
+    assert len({v7, v13, fam}) == 3
+    assert (v7, fam) in res.variants and (v13, fam) in res.variants
+
+
+def test_family_node_is_created_when_no_paper_names_it():
+    res = resolve([extraction("a", [ent("Qwen2.5-7B", "Model")])])
+    (variant, family), = res.variants
+    assert res.entities[family].name == "Qwen2.5"
+    assert res.entities[family].derived
+
+
+def test_family_of_size_suffixes():
+    assert family_of("Llama2-13B") == "Llama2"
+    assert family_of("Llama 3.1 8B") == "Llama 3.1"
+    assert family_of("Meditron-70B") == "Meditron"
+    assert family_of("GPT-4") is None
+    assert family_of("ResNet-50") is None
+
+
+def test_type_is_majority_vote():
+    res = resolve([
+        extraction("a", [ent("CLIP", "Model")]),
+        extraction("b", [ent("CLIP", "Model")]),
+        extraction("c", [ent("CLIP", "Method")]),
+    ])
+    assert res.entities[_node_of(res, "a", "CLIP")].type == "Model"
+
+
+def test_resolution_is_independent_of_input_order():
+    exts = [
+        extraction("a", [ent("Reinforced Fine-Tuning", aliases=["ReFT"]), ent("GSM8K", "Dataset")]),
+        extraction("b", [ent("ReFT"), ent("gsm8k", "Dataset")]),
+        extraction("c", [ent("PPO")]),
+    ]
+    r1, r2 = resolve(exts), resolve(list(reversed(exts)))
+    assert r1.assignment == r2.assignment
+    assert {k: v.name for k, v in r1.entities.items()} == {k: v.name for k, v in r2.entities.items()}
