@@ -23,10 +23,12 @@ def rel(head: str, r: str, tail: str, start: int = 0, end: int = 10) -> Relation
     return Relation(head=head, rel=r, tail=tail, evidence=Span("abstract", start, end))
 
 
-def extraction(pid: str, entities, relations=(), results=(), code=(), title: str = "") -> Extraction:
+def extraction(pid: str, entities, relations=(), results=(), code=(), title: str = ""
+               ) -> Extraction:
     return Extraction(id=pid, title=title or f"Paper {pid}", entities=list(entities),
                       relations=list(relations), results=list(results), code=list(code))
 
 
-def result(entity: str, value: str, dataset: str | None = None, metric: str | None = None) -> Result:
+def result(entity: str, value: str, dataset: str | None = None, metric: str | None = None
+           ) -> Result:
     return Result(entity=entity, value=value, dataset=dataset, metric=metric)

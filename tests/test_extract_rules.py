@@ -21,7 +21,8 @@ from kg.records import Paper
 def nlp():
     import kg.nlp.pipeline  # noqa: F401  registers the factories
 
-    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "kg.scientific_tokenizer.v1"}}})
+    tokenizer = {"@tokenizers": "kg.scientific_tokenizer.v1"}
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": tokenizer}})
     nlp.add_pipe("kg_sentences")
     ruler = nlp.add_pipe("entity_ruler")
     words = {
@@ -177,14 +178,16 @@ def test_relation_evidence_is_the_sentence(nlp):
 
 
 def test_explicit_scores_become_results(nlp):
-    ext = run(nlp, "A title", "On MedQA, JMLR-13B (70.5%) outperforms Meditron-70B (68.9%) in accuracy.")
+    text = "On MedQA, JMLR-13B (70.5%) outperforms Meditron-70B (68.9%) in accuracy."
+    ext = run(nlp, "A title", text)
     got = {(r.entity, r.value, r.dataset, r.metric) for r in ext.results}
     assert ("JMLR-13B", "70.5%", "MedQA", "accuracy") in got
     assert ("Meditron-70B", "68.9%", "MedQA", "accuracy") in got
 
 
 def test_relative_gains_are_not_results(nlp):
-    ext = run(nlp, "A title", "PPO improves accuracy by 3.2% and is 2.5x faster than LoRA on GSM8K.")
+    text = "PPO improves accuracy by 3.2% and is 2.5x faster than LoRA on GSM8K."
+    ext = run(nlp, "A title", text)
     assert ext.results == []
 
 

@@ -106,10 +106,14 @@ def test_type_is_majority_vote():
 
 def test_resolution_is_independent_of_input_order():
     exts = [
-        extraction("a", [ent("Reinforced Fine-Tuning", aliases=["ReFT"]), ent("GSM8K", "Dataset")]),
+        extraction("a", [ent("Reinforced Fine-Tuning", aliases=["ReFT"]),
+                         ent("GSM8K", "Dataset")]),
         extraction("b", [ent("ReFT"), ent("gsm8k", "Dataset")]),
         extraction("c", [ent("PPO")]),
     ]
     r1, r2 = resolve(exts), resolve(list(reversed(exts)))
     assert r1.assignment == r2.assignment
-    assert {k: v.name for k, v in r1.entities.items()} == {k: v.name for k, v in r2.entities.items()}
+    def names(r):
+        return {k: v.name for k, v in r.entities.items()}
+
+    assert names(r1) == names(r2)

@@ -156,7 +156,8 @@ def add_synonyms(entries: list[Entry], synonyms: dict[str, list[str]]) -> None:
     for e in entries:
         if e.type != "Task":
             continue
-        new = [s for s in synonyms.get(e.name.lower(), []) if s.lower() not in claimed]
+        new = [s for s in synonyms.get(e.name.lower(), [])
+               if s.lower() not in claimed and is_distinctive_name(s)]
         if new:
             e.aliases.extend(new)
             e.source += "+sota-extractor"

@@ -25,6 +25,12 @@ LEADING_TRIM = word_set(
     """
 )
 
+#: Trailing nouns that only say what kind of thing a name is.
+TRAILING_ALWAYS = word_set("method methods technique techniques approach approaches strategy "
+                           "strategies paradigm scheme procedure")
+TRAILING_IF_PROPER = word_set("algorithm algorithms model models dataset datasets benchmark "
+                              "benchmarks corpus framework frameworks architecture suite")
+
 #: Words that make up generic class names; a span made only of these is not an entity.
 GENERIC_WORDS = word_set(
     """
@@ -78,6 +84,19 @@ def trim_span(span: Span) -> Span | None:
         end -= 1
     while start < end and doc[start].text in "([" and ")" not in doc[start:end].text:
         start += 1
+    # Trailing class nouns: "PPO algorithm" → "PPO", "curriculum learning method" →
+    # "curriculum learning", "TriviaQA datasets" → "TriviaQA"; but "genetic algorithm" and
+    # "diffusion model" are names as they stand.
+    while end - start > 1:
+        last = doc[end - 1].lower_
+        rest = doc[start:end - 1]
+        if rest[-1].is_punct or is_generic(rest.text):
+            break
+        proper = any(c.isupper() or c.isdigit() for c in rest.text)
+        if last in TRAILING_ALWAYS or (last in TRAILING_IF_PROPER and proper):
+            end -= 1
+        else:
+            break
     if start >= end:
         return None
     return Span(doc, start, end, label=span.label, kb_id=span.kb_id)

@@ -112,9 +112,28 @@ def assign_role(group: EntityGroup, proposed: set[tuple[str, int, int]]) -> str:
     if group.type == "Task":
         return "addresses"
     abstract_mentions = [m for m in group.mentions if m.field == "abstract"]
-    if abstract_mentions and all(
-        _BACKGROUND.search(m.span.sent.text) and not _WE.search(m.span.sent.text)
-        for m in abstract_mentions
-    ) and not any(m.field == "title" for m in group.mentions):
+    if abstract_mentions and all(_in_background(m.span) for m in abstract_mentions) and not any(
+        m.field == "title" for m in group.mentions
+    ):
         return "mentions"
     return "uses"
+
+
+def _clause(span: Span) -> str:
+    """The clause of the span's sentence that holds it (between , ; : and dashes)."""
+    sent = span.sent
+    text = sent.text
+    start = span.start_char - sent.start_char
+    end = span.end_char - sent.start_char
+    left = max(text.rfind(p, 0, start) for p in (", ", "; ", ": ", " - "))
+    rights = [i for i in (text.find(p, end) for p in (", ", "; ", ": ", " - ")) if i != -1]
+    return text[left + 1 if left >= 0 else 0: min(rights) if rights else len(text)]
+
+
+def _in_background(span: Span) -> bool:
+    """Named as related work or motivation, not as part of this paper's work."""
+    sentence = span.sent.text
+    if _BACKGROUND.search(sentence) and not _WE.search(sentence):
+        return True
+    clause = _clause(span)
+    return bool(_BACKGROUND.search(clause)) and not _WE.search(clause)

@@ -23,6 +23,9 @@ ABBREVIATIONS = word_set(
     mr ms prof jr sr st ca ch vol pp p ed eds ref refs esp w.r.t w.r.t.
     """
 )
+#: Of those, the ones that also close a sentence when a capitalised word follows:
+#: "... such as GPT and Llama, etc. We propose ..." and "... by Smith et al. We show ...".
+FINAL_ABBREVIATIONS = word_set("etc al")
 
 # A candidate end: . ! ? (optionally followed by closing quotes/brackets), then space(s).
 _END = re.compile(r"[.!?][\"')\]]*(?=\s+)")
@@ -41,7 +44,7 @@ def _is_boundary(text: str, end: int) -> bool:
         if m:
             word = m.group(1).lower().rstrip(".")
             if word in ABBREVIATIONS:
-                return False
+                return word in FINAL_ABBREVIATIONS and nxt.isupper()
             # Single initials ("J. Smith") and dotted abbreviations ("U.S.", "e.g.").
             if (len(word) == 1 and word.isalpha()) or (
                 "." in word and word.replace(".", "").isalpha() and len(word.replace(".", "")) <= 3

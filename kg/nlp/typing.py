@@ -50,6 +50,9 @@ METHOD_CONTEXT = word_set(
     """
 )
 
+_APPOSITIVE_END = frozenset({",", ")", ";", ".", "that", "which", "for", "to", "with", "on",
+                             "and", "where", "while"})
+
 _SIZE = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?\s?[BbMmKkTt](?![a-z])")
 _VERSIONED = re.compile(
     r"^[A-Z][A-Za-z]*[-\s]?(?:v?\d+(?:\.\d+)*[a-z]?)(?:[-\s][A-Za-z0-9.]+)*$"
@@ -74,7 +77,7 @@ def shape_type(text: str) -> str | None:
     return None
 
 
-def context_type(span: Span, window: int = 4) -> str | None:
+def context_type(span: Span, window: int = 7) -> str | None:
     """What the words around the name call it: "X, a … model" / "the X algorithm"."""
     doc = span.doc
     after = [t.lower_ for t in doc[span.end: min(len(doc), span.end + window)]]
@@ -91,6 +94,8 @@ def context_type(span: Span, window: int = 4) -> str | None:
                 return "Model"
             if w in METHOD_CONTEXT:
                 return "Method"
+            if w in _APPOSITIVE_END:
+                break
     # "a … framework called X" / "model named X"
     before = [t.lower_ for t in doc[max(0, span.start - window): span.start]]
     if before and before[-1] in {"called", "named", "dubbed", "termed", "coined"}:
