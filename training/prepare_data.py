@@ -10,8 +10,9 @@ Sources:
 * The project's own paper-level annotations (``training/annotations/*.jsonl``, written
   for this project following ``../shared/annotation/GUIDELINE.md``) of the abstracts in
   ``../shared/corpus/hf-daily-papers-2024.jsonl``, projected onto the text: every
-  occurrence of an entity's name or alias becomes a span. Model→Method (the NER has one
-  label for both; :mod:`kg.nlp.typing` separates them).
+  occurrence of an entity's name or alias becomes a span. Model stays a label of its own
+  (``--no-model-label`` folds it into Method); :mod:`kg.nlp.typing` corrects it with the
+  gazetteer and name shapes, since SciREX calls every model a Method.
 
 A fixed 15% of the annotated papers (by a hash of the arXiv id) is held out: never
 trained on nor used to choose a model, only to report figures on unseen papers. Another
@@ -37,7 +38,7 @@ import kg.nlp.tokenizer  # noqa: F401  (registers kg.scientific_tokenizer.v1)
 
 ROOT = Path(__file__).resolve().parent
 SCIREX_TYPES = {"Method": "Method", "Task": "Task", "Metric": "Metric", "Material": "Dataset"}
-ANNOTATION_TYPES = {"Method": "Method", "Model": "Method", "Dataset": "Dataset",
+ANNOTATION_TYPES = {"Method": "Method", "Model": "Model", "Dataset": "Dataset",
                     "Task": "Task", "Metric": "Metric"}
 NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "'s", "n't", "'"}
 NO_SPACE_AFTER = {"(", "[", "{"}
@@ -116,7 +117,7 @@ def scirex_examples(path: Path, max_sents_per_doc: int, rng: random.Random):
             yield txt, spans
 
 
-def annotation_examples(shared: Path, split: str):
+def annotation_examples(shared: Path, split: str, model_label: bool = True):
     """(text, spans) for title and abstract of each annotated paper in the chosen split."""
     papers = {}
     for line in (shared / "corpus" / "hf-daily-papers-2024.jsonl").open(encoding="utf-8"):
@@ -130,8 +131,12 @@ def annotation_examples(shared: Path, split: str):
             if ann["id"] not in papers or split_of(ann["id"]) != split:
                 continue
             p = papers[ann["id"]]
+            entities = ann["entities"]
+            if not model_label:
+                entities = [{**e, "type": "Method" if e["type"] == "Model" else e["type"]}
+                            for e in entities]
             for text in (p["title"], p["abstract"]):
-                yield text, project(text, ann["entities"])
+                yield text, project(text, entities)
 
 
 def project(text: str, entities: list[dict]) -> list[tuple[int, int, str]]:
@@ -188,6 +193,8 @@ def main() -> None:
     ap.add_argument("--annotation-repeats", type=int, default=3,
                     help="times the project's own (in-domain) annotations are repeated")
     ap.add_argument("--no-scirex", action="store_true", help="train on own annotations only")
+    ap.add_argument("--no-model-label", action="store_true",
+                    help="fold Model into Method (one label, as SciREX has)")
     args = ap.parse_args()
     rng = random.Random(13)
     tokenizer = {"@tokenizers": "kg.scientific_tokenizer.v1"}
@@ -210,17 +217,17 @@ def main() -> None:
                 else:
                     train.add(doc)
                     stats["scirex_train"] += 1
-    for text, spans in annotation_examples(args.shared, "train"):
+    for text, spans in annotation_examples(args.shared, "train", not args.no_model_label):
         doc, dropped = to_doc(nlp, text, spans)
         stats["dropped"] += dropped
         for _ in range(args.annotation_repeats):
             train.add(doc)
         stats["own_train"] += 1
-    for text, spans in annotation_examples(args.shared, "dev"):
+    for text, spans in annotation_examples(args.shared, "dev", not args.no_model_label):
         dev.add(to_doc(nlp, text, spans)[0])
         stats["own_dev"] += 1
     heldout = DocBin()
-    for text, spans in annotation_examples(args.shared, "heldout"):
+    for text, spans in annotation_examples(args.shared, "heldout", not args.no_model_label):
         heldout.add(to_doc(nlp, text, spans)[0])
         stats["own_heldout"] += 1
     train.to_disk(args.out / "train.spacy")

@@ -48,8 +48,7 @@ class EntityMerger:
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[tuple[int, int, Span]] = []  # (priority, order, span)
         for ent in doc.ents:
-            label = "Method" if ent.label_ == "Model" else ent.label_
-            candidates.append((1, len(candidates), _tag(ent, label, None, "model")))
+            candidates.append((1, len(candidates), _tag(ent, ent.label_, None, "model")))
         gaz_by_range: dict[tuple[int, int], str] = {}
         for sp in doc.spans.get("gazetteer", []):
             gaz_by_range[(sp.start, sp.end)] = sp.label_

@@ -138,7 +138,7 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc) -> Extraction:
             sources.add(source)
             votes[e.label_] += 3 if source == "gazetteer" else 1
         etype = max(sorted(votes), key=lambda t: votes[t])
-        group = EntityGroup(type=etype, mentions=[
+        group = EntityGroup(type=etype, known="gazetteer" in sources, mentions=[
             MentionContext(f, e, title_prefix=(prefix is not None and f == "title"
                                                and e.start == prefix.start))
             for f, e in items

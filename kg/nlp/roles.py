@@ -31,6 +31,7 @@ _BACKGROUND = re.compile(
     r"popular|standard|classic(?:al)?|mainstream|in\s+contrast|however)\b",
     re.IGNORECASE,
 )
+_NEW_TASK = re.compile(r"\b(?:new|novel)\s+(?:\w+\s+)?(?:task|problem|setting)\b", re.IGNORECASE)
 _SOURCE_CUE = re.compile(
     r"\b(?:collected|sourced|crawled|scraped|derived|built|constructed|curated|drawn|"
     r"extracted|sampled|gathered)\s+from\b",
@@ -53,6 +54,8 @@ class EntityGroup:
 
     type: str
     mentions: list[MentionContext] = field(default_factory=list)
+    #: The gazetteer knows the name: an established entity, so not this paper's invention.
+    known: bool = False
 
 
 def proposed_spans(doc: Doc) -> set[tuple[int, int]]:
@@ -102,8 +105,18 @@ def proposed_spans(doc: Doc) -> set[tuple[int, int]]:
 def assign_role(group: EntityGroup, proposed: set[tuple[str, int, int]]) -> str:
     """The strongest role ``group`` plays; ``proposed`` holds (field, start, end) token ranges."""
     for m in group.mentions:
-        if m.title_prefix or (m.field, m.span.start, m.span.end) in proposed:
+        if m.title_prefix:
             return "proposes"
+        if (m.field, m.span.start, m.span.end) in proposed and (
+            group.type != "Task" or _NEW_TASK.search(m.span.sent.text)
+        ):
+            return "proposes"
+    # A name in the title that no list knows is, as a rule, the paper's own contribution
+    # ("… with Prefix-Aware KV Cache and Two-Phase Partition").
+    if (group.type in ("Method", "Model", "Dataset") and not group.known
+            and any(m.field == "title" for m in group.mentions)
+            and not _all_background(group)):
+        return "proposes"
     if group.type == "Dataset":
         if all(_SOURCE_CUE.search(m.span.sent.text) for m in group.mentions
                if m.field == "abstract") and any(m.field == "abstract" for m in group.mentions):
@@ -117,6 +130,11 @@ def assign_role(group: EntityGroup, proposed: set[tuple[str, int, int]]) -> str:
     ):
         return "mentions"
     return "uses"
+
+
+def _all_background(group: EntityGroup) -> bool:
+    spans = [m.span for m in group.mentions if m.field == "abstract"]
+    return bool(spans) and all(_in_background(s) for s in spans)
 
 
 def _clause(span: Span) -> str:

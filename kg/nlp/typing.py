@@ -57,7 +57,8 @@ _SIZE = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?\s?[BbMmKkTt](?![a-z])")
 _VERSIONED = re.compile(
     r"^[A-Z][A-Za-z]*[-\s]?(?:v?\d+(?:\.\d+)*[a-z]?)(?:[-\s][A-Za-z0-9.]+)*$"
 )
-_VERSION_END = re.compile(r"^[A-Z][A-Za-z]*-?v?\d+(?:\.\d+)*[a-z]?$")
+_VERSION_END = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:-|\s)?v?\d+(?:\.\d+)*[a-z]?$"
+                          r"|^[A-Z][A-Za-z]*-?v?\d+(?:\.\d+)*[a-z]?$")
 
 
 def shape_type(text: str) -> str | None:
@@ -108,10 +109,14 @@ def context_type(span: Span, window: int = 7) -> str | None:
 
 
 def decide_type(span: Span, gazetteer_type: str | None = None) -> str:
-    """Final Model/Method decision for a span the NER labelled Method."""
+    """Final Model/Method decision for a Method or Model span.
+
+    The gazetteer knows best, then the name's shape, then what the context calls it; the
+    statistical NER's own label (when it was trained to separate the two) breaks the tie.
+    """
     if gazetteer_type in ("Model", "Method"):
         return gazetteer_type
-    return shape_type(span.text) or context_type(span) or "Method"
+    return shape_type(span.text) or context_type(span) or span.label_
 
 
 @Language.factory("kg_entity_typing", default_config={})
