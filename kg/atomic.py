@@ -9,10 +9,26 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = (stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IWGRP | stat.S_IROTH
+              | stat.S_IWOTH) & ~_umask()
+
+
+def _readable(path: str) -> None:
+    """mkstemp makes owner-only files; exports get the usual mode (0644 under umask 022)."""
+    os.chmod(path, _FILE_MODE)
 
 
 @contextlib.contextmanager
@@ -23,6 +39,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
     target.parent.mkdir(parents=True, exist_ok=True)
     binary = "b" in mode
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    _readable(tmp)
     try:
         text_args = {} if binary else {"encoding": encoding, "newline": newline}
         with os.fdopen(fd, mode, **text_args) as fh:
@@ -43,6 +60,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
+    _readable(tmp)
     try:
         yield Path(tmp)
         os.replace(tmp, target)

@@ -46,7 +46,7 @@ class BuildOptions:
     pipeline: str | None = None
     base_iri: str | None = None
     shards: int = 0
-    max_view_nodes: int = 2000
+    max_view_nodes: int = 5000
     quiet: bool = False
 
 

@@ -49,7 +49,7 @@ def _input_error(exc: Exception) -> None:
               "exports [default: https://w3id.org/kg/resource/].")
 @click.option("--shards", type=int, default=0, show_default=True,
               help="Also write N-Triples in this many shards (graph-000.nt ...).")
-@click.option("--max-view-nodes", type=int, default=2000, show_default=True,
+@click.option("--max-view-nodes", type=int, default=5000, show_default=True,
               help="The HTML view keeps the most connected nodes above this size.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad input record.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
@@ -126,6 +126,42 @@ def extract(inputs, out_file, fmt, workers, strict, quiet) -> None:
     if not quiet:
         _print_problems(report.to_json())
         click.echo(f"kg: {n} extraction records → {out_file}", err=True)
+
+
+@cli.command()
+@click.argument("graph", type=click.Path(exists=True))
+@click.option("-o", "--out", "out_file", default=None, type=click.Path(dir_okay=False),
+              help="HTML file to write [default: view.html in a build directory, else "
+              "GRAPH with .html].")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=5000, show_default=True,
+              help="Draw at most this many nodes, the most connected.")
+@click.option("--min-papers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Leave out entities seen in fewer papers.")
+@click.option("--types", default=None, help="Node types to draw, comma-separated: paper, "
+              "code, Method, Model, Dataset, Task, Metric [default: all].")
+@click.option("--title", default="Knowledge graph", show_default=True, help="Page title.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+def view(graph, out_file, max_nodes, min_papers, types, title, open_browser) -> None:
+    """Write an interactive, self-contained HTML view of GRAPH (a .graphml file or a
+    build directory): search, type and paper-count filters, neighbourhood highlight.
+    Works offline from file://.
+    """
+    from kg.export.html import write_html
+    from kg.view.source import read_graph
+
+    src = Path(graph)
+    out = Path(out_file) if out_file else (src / "view.html" if src.is_dir()
+                                           else src.with_suffix(".html"))
+    try:
+        summary = write_html(read_graph(src), out, max_nodes=max_nodes, min_papers=min_papers,
+                             types=types, title=title)
+    except (ValueError, OSError) as exc:
+        _input_error(exc)
+    click.echo(f"kg: {' '.join(summary.lines())} → {out}", err=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(out.resolve().as_uri())
 
 
 def main() -> None:

@@ -1,0 +1,227 @@
+"""Deterministic node positions computed in Python, so the browser never runs physics.
+
+A force layout over every node is quadratic (networkx's spring layout needs ~45 s for
+5,000 nodes), so each connected component is laid out in two steps:
+
+1. its ``core`` (the most connected nodes, at most ``core_size``) with
+   :func:`networkx.spring_layout` and a fixed seed;
+2. every other node on a sunflower spiral around its already placed neighbour (or the
+   centre of several), which is what paper graphs look like anyway: a paper with the
+   entities only it mentions around it.
+
+Crowded components are scaled up until their nodes *and labels* could fit, a few
+vectorised passes push overlapping boxes apart, and components are packed in rows under
+the largest one. Same graph and seed → same coordinates.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import zlib
+from collections import defaultdict
+
+import networkx as nx
+import numpy as np
+from scipy.spatial import cKDTree
+
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+RING_START = 45.0   # px from a node to its first satellite
+RING_STEP = 16.0    # spiral growth per sqrt(satellite index)
+GAP = 12.0          # px kept free between two nodes' boxes
+CORE_GAP = 100.0    # typical px between neighbouring nodes of a small graph
+LABEL_LINE = 20.0   # px a label takes under its node
+CHAR_PX = 4.4       # half the width of a label character (vis-network's 16 px font)
+Pos = dict[str, tuple[float, float]]
+Box = tuple[float, float]  # half width, half height of a node with its label
+
+
+def layout(h: nx.Graph, sizes: dict[str, float] | None = None,
+           labels: dict[str, str] | None = None, *, seed: int = 7, core_size: int = 300) -> Pos:
+    """Positions in vis-network pixels for every node of the undirected graph ``h``.
+
+    ``sizes`` (node radius) and ``labels`` give each node its box, node and label under
+    it; boxes are kept from overlapping where the density allows.
+    """
+    boxes = _boxes(h, sizes or {}, labels or {})
+    comps = sorted((sorted(c) for c in nx.connected_components(h)), key=lambda c: (-len(c), c[0]))
+    parts = [_landscape(_roomy(_component(h, nodes, seed, core_size), boxes)) for nodes in comps]
+    return _separate(_pack(parts), boxes)
+
+
+def _boxes(h: nx.Graph, sizes: dict[str, float], labels: dict[str, str]) -> dict[str, Box]:
+    out = {}
+    for n in h:
+        size = sizes.get(n, 10.0)
+        out[n] = (max(size, CHAR_PX * len(labels.get(n, ""))) + GAP / 2,
+                  size + LABEL_LINE / 2 + GAP / 2)
+    return out
+
+
+def _grow_core(h: nx.Graph, nodes: list[str], deg: dict[str, int], size: int) -> list[str]:
+    """The ``size`` best-connected nodes reachable from the top one without a gap: a
+    connected core, so the force layout has no stray piece to push far away."""
+    start = min(nodes, key=lambda n: (-deg[n], n))
+    core, seen = [], {start}
+    frontier = [(-deg[start], start)]
+    while frontier and len(core) < size:
+        _, n = heapq.heappop(frontier)
+        core.append(n)
+        for m in h[n]:
+            if m not in seen:
+                seen.add(m)
+                heapq.heappush(frontier, (-deg[m], m))
+    return core
+
+
+def _component(h: nx.Graph, nodes: list[str], seed: int, core_size: int) -> Pos:
+    deg = {n: h.degree(n) for n in nodes}
+    core = _grow_core(h, nodes, deg, core_size)
+    pos = _core(h, core, seed, spread=_spread(len(nodes), len(core)))
+    ring: dict[str, int] = defaultdict(int)
+    pending = sorted((n for n in nodes if n not in pos), key=lambda n: (-deg[n], n))
+    while pending:
+        rest = []
+        for n in pending:
+            placed = sorted(m for m in h[n] if m in pos)
+            if not placed:
+                rest.append(n)
+                continue
+            anchor = min(placed, key=lambda m: (-deg[m], m))
+            cx = sum(pos[m][0] for m in placed) / len(placed)
+            cy = sum(pos[m][1] for m in placed) / len(placed)
+            k = ring[anchor]
+            ring[anchor] += 1
+            angle = _phase(anchor) + k * GOLDEN_ANGLE
+            r = RING_START + RING_STEP * math.sqrt(k)
+            pos[n] = (cx + r * math.cos(angle), cy + r * math.sin(angle))
+        if len(rest) == len(pending):  # unreachable within a connected component
+            for i, n in enumerate(rest):
+                pos[n] = (RING_START * i, 0.0)
+            break
+        pending = rest
+    return pos
+
+
+def _roomy(pos: Pos, boxes: dict[str, Box]) -> Pos:
+    """Spread a crowded component evenly until its boxes could fit, so the local
+    separation afterwards only has small overlaps to resolve."""
+    if len(pos) < 3:
+        return pos
+    xy = np.array(list(pos.values()), dtype=float)
+    area = max(float(np.ptp(xy[:, 0]) * np.ptp(xy[:, 1])), 1.0)
+    need = 1.5 * sum(4 * boxes[n][0] * boxes[n][1] for n in pos)
+    factor = math.sqrt(need / area)
+    if factor <= 1.0:
+        return pos
+    cx, cy = xy.mean(axis=0)
+    return {n: (cx + (x - cx) * factor, cy + (y - cy) * factor) for n, (x, y) in pos.items()}
+
+
+def _spread(n: int, core: int) -> float:
+    """Typical distance between core nodes: room for a label, or for their satellites."""
+    if n <= core:
+        return CORE_GAP
+    satellites = (n - core) / core
+    return max(CORE_GAP, 2 * (RING_START + RING_STEP * math.sqrt(satellites)) + 40)
+
+
+def _core(h: nx.Graph, core: list[str], seed: int, spread: float) -> Pos:
+    if len(core) == 1:
+        return {core[0]: (0.0, 0.0)}
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(core))
+    members = set(core)
+    sub.add_edges_from(sorted((u, v) for u in sorted(core) for v in h[u] if v in members and u < v))
+    raw = nx.spring_layout(sub, seed=seed, iterations=100)
+    ids = list(sub.nodes)
+    xy = np.array([raw[n] for n in ids], dtype=float)
+    dist, _ = cKDTree(xy).query(xy, k=2)
+    nearest = float(np.median(dist[:, 1])) or 1.0
+    xy *= spread / nearest
+    return {n: (float(x), float(y)) for n, (x, y) in zip(ids, xy, strict=True)}
+
+
+def _landscape(pos: Pos, aspect: float = 1.6) -> Pos:
+    """Turn the component so it fills a wide screen best (fit scale ∝ 1/max(w/aspect, h))."""
+    if len(pos) < 3:
+        return pos
+    ids = list(pos)
+    xy = np.array([pos[n] for n in ids], dtype=float)
+    xy -= xy.mean(axis=0)
+    best, best_cost = xy, math.inf
+    for step in range(12):  # every 15 degrees
+        a = math.pi * step / 12
+        rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+        turned = xy @ rot.T
+        w, h = np.ptp(turned[:, 0]), np.ptp(turned[:, 1])
+        cost = max(w / aspect, h)
+        if cost < best_cost - 1e-9:
+            best, best_cost = turned, cost
+    return {n: (float(x), float(y)) for n, (x, y) in zip(ids, best, strict=True)}
+
+
+def _phase(node: str) -> float:
+    """A fixed per-node start angle so neighbouring spirals do not line up."""
+    return (zlib.crc32(node.encode("utf-8")) % 3600) / 3600 * 2 * math.pi
+
+
+def _pack(parts: list[Pos]) -> Pos:
+    """The largest component centred at the origin, the others in rows below it."""
+    out: Pos = {}
+    if not parts:
+        return out
+    boxes = []
+    for p in parts:
+        xs = [x for x, _ in p.values()]
+        ys = [y for _, y in p.values()]
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    x0, y0, x1, y1 = boxes[0]
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    out.update({n: (x - cx, y - cy) for n, (x, y) in parts[0].items()})
+    area = sum((b[2] - b[0] + 2 * RING_START) * (b[3] - b[1] + 2 * RING_START) for b in boxes[1:])
+    width = max(x1 - x0, math.sqrt(area), 4 * RING_START)
+    left, top = -width / 2, (y1 - y0) / 2 + 3 * RING_START
+    x, y, row_h = left, top, 0.0
+    for p, (bx0, by0, bx1, by1) in zip(parts[1:], boxes[1:], strict=True):
+        w, hgt = bx1 - bx0 + 2 * RING_START, by1 - by0 + 2 * RING_START
+        if x > left and x + w > left + width:
+            x, y, row_h = left, y + row_h, 0.0
+        dx, dy = x + RING_START - bx0, y + RING_START - by0
+        out.update({n: (px + dx, py + dy) for n, (px, py) in p.items()})
+        x += w
+        row_h = max(row_h, hgt)
+    return out
+
+
+def _separate(pos: Pos, boxes: dict[str, Box], rounds: int = 40) -> Pos:
+    """Push apart overlapping boxes, each pair along the axis where they overlap least
+    (mostly up/down: boxes are wide and flat)."""
+    ids = sorted(pos)
+    if len(ids) < 2:
+        return {n: (round(x, 1), round(y, 1)) for n, (x, y) in pos.items()}
+    xy = np.array([pos[n] for n in ids], dtype=float)
+    half = np.array([boxes[n] for n in ids], dtype=float)
+    wmax, hmax = half.max(axis=0)
+    squash = np.array([hmax / wmax, 1.0])  # boxes that can overlap are then within 2*hmax
+    for _ in range(rounds):
+        pairs = cKDTree(xy * squash).query_pairs(2 * hmax, p=np.inf, output_type="ndarray")
+        if len(pairs) == 0:
+            break
+        i, j = pairs[:, 0], pairs[:, 1]
+        d = xy[j] - xy[i]
+        over = half[i] + half[j] - np.abs(d)
+        hit = (over[:, 0] > 0) & (over[:, 1] > 0)
+        if not hit.any():
+            break
+        i, j, d, over = i[hit], j[hit], d[hit], over[hit]
+        axis = (over[:, 1] > over[:, 0]).astype(int)  # 0: push along x, 1: along y
+        rows = np.arange(len(i))
+        sign = np.where(d[rows, axis] >= 0, 1.0, -1.0)
+        push = np.zeros_like(d)
+        push[rows, axis] = sign * over[rows, axis] / 2
+        delta = np.zeros_like(xy)
+        np.add.at(delta, i, -push)
+        np.add.at(delta, j, push)
+        xy += delta
+    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(ids, xy, strict=True)}

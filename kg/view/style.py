@@ -1,0 +1,61 @@
+"""How each kind of node and edge looks: one colour *and* one shape per category.
+
+Shapes differ as well as colours so the view stays readable in greyscale and for
+colour-blind readers (the palette is Okabe–Ito).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Look:
+    label: str
+    color: str
+    shape: str
+
+
+#: Display categories: ``paper``, ``code`` and every entity type, in legend order.
+CATEGORIES: dict[str, Look] = {
+    "paper": Look("Paper", "#7f7f7f", "square"),
+    "Method": Look("Method", "#0072B2", "dot"),
+    "Model": Look("Model", "#D55E00", "diamond"),
+    "Dataset": Look("Dataset", "#009E73", "triangle"),
+    "Task": Look("Task", "#E69F00", "star"),
+    "Metric": Look("Metric", "#CC79A7", "triangleDown"),
+    "code": Look("Code", "#3b3b3b", "hexagon"),
+}
+#: Category for an entity whose ``type`` is missing or unknown.
+FALLBACK = Look("Other", "#56B4E9", "dot")
+
+#: Paper → entity roles are the bulk of the edges: drawn quietly.
+ROLE_EDGE_COLOR = "#b4b4b4"
+EDGE_COLORS: dict[str, str] = {
+    "outperforms": "#D55E00",
+    "based_on": "#7b3294",
+    "evaluated_on": "#009E73",
+    "used_for": "#E69F00",
+    "variant_of": "#0072B2",
+    "has_code": "#3b3b3b",
+}
+
+PAPER_SIZE = 12.0
+CODE_SIZE = 9.0
+
+
+def look(category: str) -> Look:
+    return CATEGORIES.get(category, FALLBACK)
+
+
+def entity_size(paper_count: int) -> float:
+    """Area grows with the number of papers, so a 100-paper hub does not swamp the view."""
+    return round(min(60.0, 10.0 + 6.0 * math.sqrt(max(paper_count, 1) - 1)), 1)
+
+
+def edge_color(relations: list[str]) -> str:
+    for rel in relations:
+        if rel in EDGE_COLORS:
+            return EDGE_COLORS[rel]
+    return ROLE_EDGE_COLOR
