@@ -26,10 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "training"))
 
-from prepare_data import detokenize, split_of  # noqa: E402
+from prepare_data import detokenize, sample_titles, split_of  # noqa: E402
 
 from kg.extract import extract  # noqa: E402
 from kg.nlp.pipeline import load_pipeline  # noqa: E402
+from kg.normalize import norm_name  # noqa: E402
 from kg.records import Paper  # noqa: E402
 
 
@@ -115,6 +116,7 @@ def heldout_set(shared: Path) -> tuple[Path, list[Paper]]:
     for line in (shared / "corpus" / "hf-daily-papers-2024.jsonl").open(encoding="utf-8"):
         r = json.loads(line)
         corpus[r["id"]] = r
+    excluded = sample_titles()
     gold = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False)  # noqa: SIM115
     papers = []
     for path in sorted((ROOT / "training" / "annotations").glob("*.jsonl")):
@@ -123,6 +125,8 @@ def heldout_set(shared: Path) -> tuple[Path, list[Paper]]:
                 continue
             ann = json.loads(line)
             if split_of(ann["id"]) != "heldout" or ann["id"] not in corpus:
+                continue
+            if norm_name(corpus[ann["id"]]["title"]) in excluded:
                 continue
             gold.write(json.dumps(ann) + "\n")
             r = corpus[ann["id"]]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import signal
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -68,3 +70,33 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def staged_directory(out: str | os.PathLike[str]) -> Iterator[Path]:
+    """Write a set of files into a hidden staging folder, then move them all into ``out``.
+
+    Every file lands with an atomic rename, and the renames run with SIGINT/SIGTERM held
+    back, so a build stopped at any point leaves either all the previous exports or all
+    the new ones. A staging folder left by a killed process (SIGKILL) is removed by the
+    next build.
+    """
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    for stale in target.glob(".kg-staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=".kg-staging-", dir=target))
+    try:
+        yield staging
+        blocked = {signal.SIGINT, signal.SIGTERM}
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+        try:
+            for path in sorted(staging.rglob("*")):
+                if path.is_file():
+                    dest = target / path.relative_to(staging)
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(path, dest)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -20,7 +20,7 @@ from typing import Any
 import networkx as nx
 from tqdm import tqdm
 
-from kg.atomic import atomic_write
+from kg.atomic import atomic_write, staged_directory
 from kg.graph import build_graph, edge_counts, entity_counts
 from kg.records import Extraction, Paper
 from kg.resolve import resolve
@@ -181,10 +181,11 @@ def build_exports(
     report.entities_per_type = entity_counts(g)
     report.edges_per_relation = edge_counts(g)
     report.nodes, report.edges = g.number_of_nodes(), g.number_of_edges()
-    write_all(g, exts, out, options, report)
-    with atomic_write(out / "report.json") as fh:
-        json.dump(report.to_json(), fh, indent=2, ensure_ascii=False, sort_keys=True)
-        fh.write("\n")
+    with staged_directory(out) as staging:
+        write_all(g, exts, staging, options, report)
+        with atomic_write(staging / "report.json") as fh:
+            json.dump(report.to_json(), fh, indent=2, ensure_ascii=False, sort_keys=True)
+            fh.write("\n")
     return report
 
 

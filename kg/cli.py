@@ -6,6 +6,7 @@ CLI does can also be done from Python.
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -166,6 +167,8 @@ def view(graph, out_file, max_nodes, min_papers, types, title, open_browser) -> 
 
 def main() -> None:
     """Console-script entry point."""
+    # SIGTERM ends the process through SystemExit, so every temporary file is cleaned up.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     cli(prog_name="kg")
 
 

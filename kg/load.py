@@ -32,7 +32,8 @@ def read_graphml(path: str | Path) -> nx.MultiDiGraph:
     """Load a GraphML file written by :func:`kg.export.graphml.write_graphml`."""
     h = nx.read_graphml(path, force_multigraph=True)
     g = nx.MultiDiGraph()
-    g.graph.update(h.graph)
+    # networkx adds the GraphML <default> declarations as graph attributes: not ours.
+    g.graph.update({k: v for k, v in h.graph.items() if k not in ("node_default", "edge_default")})
     for n, d in h.nodes(data=True):
         g.add_node(n, **_decode(d))
     for u, v, k, d in h.edges(keys=True, data=True):

@@ -10,9 +10,9 @@ Sources:
 * The project's own paper-level annotations (``training/annotations/*.jsonl``, written
   for this project following ``../shared/annotation/GUIDELINE.md``) of the abstracts in
   ``../shared/corpus/hf-daily-papers-2024.jsonl``, projected onto the text: every
-  occurrence of an entity's name or alias becomes a span. Model stays a label of its own
-  (``--no-model-label`` folds it into Method); :mod:`kg.nlp.typing` corrects it with the
-  gazetteer and name shapes, since SciREX calls every model a Method.
+  occurrence of an entity's name or alias becomes a span. Model is folded into Method
+  (SciREX has one label for both; ``--model-label`` keeps it apart) and
+  :mod:`kg.nlp.typing` separates them with the gazetteer, name shapes and context.
 
 A fixed 15% of the annotated papers (by a hash of the arXiv id) is held out: never
 trained on nor used to choose a model, only to report figures on unseen papers. Another
@@ -35,6 +35,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 
 import kg.nlp.tokenizer  # noqa: F401  (registers kg.scientific_tokenizer.v1)
+from kg.normalize import norm_name
 
 ROOT = Path(__file__).resolve().parent
 SCIREX_TYPES = {"Method": "Method", "Task": "Task", "Metric": "Metric", "Material": "Dataset"}
@@ -117,8 +118,19 @@ def scirex_examples(path: Path, max_sents_per_doc: int, rng: random.Random):
             yield txt, spans
 
 
-def annotation_examples(shared: Path, split: str, model_label: bool = True):
-    """(text, spans) for title and abstract of each annotated paper in the chosen split."""
+def sample_titles() -> set[str]:
+    """Normalised titles of the bundled sample corpus (and so of the shared dev set)."""
+    sample = ROOT.parent / "kg" / "data" / "sample" / "papers.jsonl"
+    return {norm_name(json.loads(line)["title"]) for line in sample.open(encoding="utf-8")}
+
+
+def annotation_examples(shared: Path, split: str, model_label: bool = False):
+    """(text, spans) for title and abstract of each annotated paper in the chosen split.
+
+    Papers that are also in the sample corpus are skipped, so figures on the shared dev
+    set (drawn from the sample) are not inflated by training on the same abstract.
+    """
+    excluded = sample_titles()
     papers = {}
     for line in (shared / "corpus" / "hf-daily-papers-2024.jsonl").open(encoding="utf-8"):
         r = json.loads(line)
@@ -131,6 +143,8 @@ def annotation_examples(shared: Path, split: str, model_label: bool = True):
             if ann["id"] not in papers or split_of(ann["id"]) != split:
                 continue
             p = papers[ann["id"]]
+            if norm_name(p["title"]) in excluded:
+                continue
             entities = ann["entities"]
             if not model_label:
                 entities = [{**e, "type": "Method" if e["type"] == "Model" else e["type"]}
@@ -193,8 +207,9 @@ def main() -> None:
     ap.add_argument("--annotation-repeats", type=int, default=3,
                     help="times the project's own (in-domain) annotations are repeated")
     ap.add_argument("--no-scirex", action="store_true", help="train on own annotations only")
-    ap.add_argument("--no-model-label", action="store_true",
-                    help="fold Model into Method (one label, as SciREX has)")
+    ap.add_argument("--model-label", action="store_true",
+                    help="keep Model as a label of its own (default: fold it into Method, "
+                         "as SciREX does; kg.nlp.typing separates them)")
     args = ap.parse_args()
     rng = random.Random(13)
     tokenizer = {"@tokenizers": "kg.scientific_tokenizer.v1"}
@@ -217,17 +232,17 @@ def main() -> None:
                 else:
                     train.add(doc)
                     stats["scirex_train"] += 1
-    for text, spans in annotation_examples(args.shared, "train", not args.no_model_label):
+    for text, spans in annotation_examples(args.shared, "train", args.model_label):
         doc, dropped = to_doc(nlp, text, spans)
         stats["dropped"] += dropped
         for _ in range(args.annotation_repeats):
             train.add(doc)
         stats["own_train"] += 1
-    for text, spans in annotation_examples(args.shared, "dev", not args.no_model_label):
+    for text, spans in annotation_examples(args.shared, "dev", args.model_label):
         dev.add(to_doc(nlp, text, spans)[0])
         stats["own_dev"] += 1
     heldout = DocBin()
-    for text, spans in annotation_examples(args.shared, "heldout", not args.no_model_label):
+    for text, spans in annotation_examples(args.shared, "heldout", args.model_label):
         heldout.add(to_doc(nlp, text, spans)[0])
         stats["own_heldout"] += 1
     train.to_disk(args.out / "train.spacy")

@@ -1,20 +1,31 @@
 """GraphML export that keeps the graph schema of :mod:`kg.graph`.
 
 GraphML values are scalars, so the list and dict attributes named in
-``kg.graph.JSON_ATTRIBUTES`` are written as JSON strings (sorted keys, no spaces to
-spare) and :func:`kg.load` decodes them. Other tools (Gephi, yEd, igraph) see readable
-strings; the schema version is in the graph attribute ``kg_schema``.
+``kg.graph.JSON_ATTRIBUTES`` are written as JSON strings (sorted keys, ASCII escapes, no
+spaces to spare) and :func:`kg.load` decodes them. Characters XML 1.0 cannot hold are
+dropped from plain strings (ingest has removed them from paper text already). Other
+tools (Gephi, yEd, igraph) see readable strings; the schema version is in the graph
+attribute ``kg_schema``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
 
 from kg.atomic import atomic_write
 from kg.graph import JSON_ATTRIBUTES
+
+#: Characters XML 1.0 cannot carry (C0 controls but tab/LF/CR, U+FFFE/FFFF, surrogates).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (ingest removes them already)."""
+    return _XML_ILLEGAL.sub("", text)
 
 
 def _encode(attrs: dict) -> dict:
@@ -23,7 +34,10 @@ def _encode(attrs: dict) -> dict:
         if value is None:
             continue
         if key in JSON_ATTRIBUTES or isinstance(value, list | dict | tuple):
-            out[key] = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            # ensure_ascii: JSON escapes keep every character, even ones XML forbids.
+            out[key] = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+        elif isinstance(value, str):
+            out[key] = xml_safe(value)
         else:
             out[key] = value
     return out
@@ -44,4 +58,5 @@ def write_graphml(g: nx.MultiDiGraph, path: str | Path) -> None:
     """Write ``g`` as GraphML atomically (edge ids are the relation keys)."""
     h = to_graphml_graph(g)
     with atomic_write(path, "wb", encoding=None, newline=None) as fh:
-        nx.write_graphml(h, fh, encoding="utf-8", prettyprint=True, named_key_ids=True)
+        # The lxml writer escapes "\r" (the standard-library one loses it) and is faster.
+        nx.write_graphml_lxml(h, fh, encoding="utf-8", prettyprint=True, named_key_ids=True)

@@ -1,0 +1,600 @@
+"""Questions a researcher asks of the graph, as flat functions over the typed graph.
+
+Every function takes the ``networkx.MultiDiGraph`` of :mod:`kg.graph` (from
+:func:`kg.build.build` or :func:`kg.load.load`) and returns plain values — lists, tuples,
+dataclass rows, pandas DataFrames or new networkx graphs — never hidden state. All answers
+are deterministic: ties are broken by name, then node id.
+
+Entities are looked up with :func:`find_entity`, so every function that takes an entity
+accepts its canonical name, any alias (case-insensitive) or its node id.
+
+Names in answers are the entities' display ``label`` (the canonical name, or
+"SAM (Segment Anything Model)" for an ambiguous acronym); when two entities share a label
+(e.g. "MATH" the Dataset and "MATH" the Task) the type is appended: "MATH [Dataset]".
+
+"Papers using X" means papers with any paper → entity edge to X (``proposes``,
+``evaluates_on``, ``addresses``, ``uses`` or ``mentions``); the functions that count them
+take ``roles`` to narrow that down.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from kg.graph import PAPER_ROLES
+from kg.normalize import name_key
+from kg.records import ENTITY_TYPES
+
+__all__ = [
+    "LOWER_IS_BETTER",
+    "LeaderboardRow",
+    "bipartite_projection",
+    "centrality",
+    "co_usage",
+    "communities",
+    "cooccurrence",
+    "ego",
+    "entity_name",
+    "explain_path",
+    "find_entity",
+    "leaderboard",
+    "lower_is_better",
+    "parse_value",
+    "to_dataframes",
+    "top_entities",
+]
+
+Types = str | Iterable[str] | None
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _norm_types(types: Types) -> frozenset[str] | None:
+    """``"dataset"``, ``"Datasets"``, ``("Method", "Model")`` → canonical type names."""
+    if types is None:
+        return None
+    items = [types] if isinstance(types, str) else list(types)
+    by_fold = {t.casefold(): t for t in ENTITY_TYPES}
+    out = set()
+    for item in items:
+        key = item.strip().casefold()
+        t = by_fold.get(key) or by_fold.get(key.removesuffix("s"))
+        if t is None:
+            raise ValueError(f"unknown entity type {item!r} (expected one of {ENTITY_TYPES})")
+        out.add(t)
+    return frozenset(out)
+
+
+def _norm_roles(roles: str | Iterable[str] | None) -> frozenset[str]:
+    if roles is None:
+        return frozenset(PAPER_ROLES)
+    out = frozenset([roles] if isinstance(roles, str) else roles)
+    bad = sorted(out - set(PAPER_ROLES))
+    if bad:
+        raise ValueError(f"unknown role(s) {bad} (expected some of {PAPER_ROLES})")
+    return out
+
+
+def _entity_nodes(G: nx.MultiDiGraph, types: frozenset[str] | None = None) -> list[str]:
+    """Entity node ids (sorted), optionally of the given types."""
+    return sorted(
+        n for n, d in G.nodes(data=True)
+        if d.get("kind") == "entity" and (types is None or d.get("type") in types)
+    )
+
+
+def _papers_of(G: nx.MultiDiGraph, roles: frozenset[str] | None = None
+               ) -> dict[str, set[str]]:
+    """entity node → the paper nodes with a paper → entity edge (of ``roles``) to it."""
+    roles = roles if roles is not None else frozenset(PAPER_ROLES)
+    out: dict[str, set[str]] = defaultdict(set)
+    for u, v, key in G.edges(keys=True):
+        if key in roles and G.nodes[u].get("kind") == "paper" \
+                and G.nodes[v].get("kind") == "entity":
+            out[v].add(u)
+    return out
+
+
+def _labels(G: nx.MultiDiGraph) -> dict[str, str]:
+    """entity node → unique display name: label, then "label [Type]", then the node id."""
+    base = {n: str(d.get("label") or d.get("name") or n)
+            for n, d in G.nodes(data=True) if d.get("kind") == "entity"}
+    seen: dict[str, list[str]] = defaultdict(list)
+    for n, label in base.items():
+        seen[label].append(n)
+    out = dict(base)
+    for label, nodes in seen.items():
+        if len(nodes) > 1:
+            for n in nodes:
+                out[n] = f"{label} [{G.nodes[n].get('type', '?')}]"
+    typed: dict[str, list[str]] = defaultdict(list)
+    for n, label in out.items():
+        typed[label].append(n)
+    for nodes in typed.values():
+        if len(nodes) > 1:
+            for n in nodes:
+                out[n] = n
+    return out
+
+
+def _sort_name(name: str) -> tuple[str, str]:
+    return (name.casefold(), name)
+
+
+def entity_name(G: nx.MultiDiGraph, node: str) -> str:
+    """The display name :mod:`kg.analysis` uses for entity ``node`` (see module docstring)."""
+    return _labels(G).get(node, node)
+
+
+# --------------------------------------------------------------------------- lookup
+
+
+def _surface_forms(d: dict) -> list[str]:
+    forms = [d.get("name"), d.get("label"), *(d.get("aliases") or ()),
+             *(d.get("alias_counts") or {})]
+    return [f for f in forms if isinstance(f, str) and f]
+
+
+def find_entity(G: nx.MultiDiGraph, name: str, type: str | None = None) -> str:
+    """Which entity node does the user mean by ``name``? Returns its node id.
+
+    Tried in order, first tier with a match wins: the node id (``entity:gsm8k`` or just
+    ``gsm8k``) or a display name returned by this module ("MATH [Task]"); the exact name
+    or label; the name or label ignoring case; any alias
+    ignoring case; the same ``kg.normalize.name_key`` ("gpt4" finds "GPT-4"). Several
+    matches in one tier go to the entity in most papers, then the smallest id. ``type``
+    restricts the search to one entity type.
+
+    Raises ``KeyError`` naming the closest known names when nothing matches.
+    """
+    types = _norm_types(type)
+    nodes = _entity_nodes(G, types)
+    known = set(nodes)
+    for candidate in (name, f"entity:{name}"):
+        if candidate in known:
+            return candidate
+    shown = [n for n, label in _labels(G).items() if label == name and n in known]
+    if shown:  # a display name this module returned, e.g. "MATH [Task]"
+        return shown[0]
+    query = name.strip()
+    fold = query.casefold()
+    key = name_key(query)
+    tiers: list[list[str]] = [[], [], []]
+    for n in nodes:
+        d = G.nodes[n]
+        primary = [f for f in (d.get("name"), d.get("label")) if isinstance(f, str)]
+        if query in primary:
+            tiers[0].append(n)
+        elif fold in {f.casefold() for f in primary}:
+            tiers[1].append(n)
+        elif fold in {f.casefold() for f in _surface_forms(d)}:
+            tiers[2].append(n)
+    if key and not any(tiers):  # the costlier normalised comparison only as a last resort
+        tiers.append([n for n in nodes
+                      if key in {name_key(f) for f in _surface_forms(G.nodes[n])}])
+    for tier in tiers:
+        if tier:
+            return min(tier, key=lambda n: (-int(G.nodes[n].get("paper_count") or 0), n))
+    raise KeyError(_not_found(G, nodes, query, types))
+
+
+def _not_found(G: nx.MultiDiGraph, nodes: list[str], query: str,
+               types: frozenset[str] | None) -> str:
+    forms: dict[str, str] = {}
+    for n in nodes:
+        for f in _surface_forms(G.nodes[n]):
+            forms.setdefault(f.casefold(), f)
+    close = difflib.get_close_matches(query.casefold(), sorted(forms), n=5, cutoff=0.6)
+    what = "/".join(sorted(types)) if types else "entity"
+    msg = f"no {what} named {query!r} in the graph ({len(nodes)} {what} nodes)"
+    if close:
+        msg += "; did you mean " + ", ".join(repr(forms[c]) for c in close) + "?"
+    return msg
+
+
+# --------------------------------------------------------------------------- rankings
+
+
+def top_entities(G: nx.MultiDiGraph, kind: Types = None, n: int | None = 10
+                 ) -> list[tuple[str, int]]:
+    """Which methods/models/datasets/tasks/metrics do the most papers use?
+
+    ``kind`` is an entity type ("Dataset", case-insensitive, plural allowed) or several;
+    ``None`` ranks every entity. Returns ``(name, paper count)`` pairs, most papers first,
+    ties by name; entities no paper links to (derived model families) are left out.
+    ``n=None`` returns them all.
+    """
+    types = _norm_types(kind)
+    papers = _papers_of(G)
+    names = _labels(G)
+    ranked = sorted(
+        ((names[e], len(papers[e])) for e in _entity_nodes(G, types) if papers.get(e)),
+        key=lambda row: (-row[1], *_sort_name(row[0])),
+    )
+    return ranked if n is None else ranked[:n]
+
+
+_MEASURES = ("degree", "pagerank", "betweenness")
+
+
+def centrality(G: nx.MultiDiGraph, kind: Types = None,
+               measure: Literal["degree", "pagerank", "betweenness"] = "degree",
+               n: int | None = 10, k: int | None = None) -> list[tuple[str, float]]:
+    """Which entities hold the field together?
+
+    Scores are computed on the entity co-occurrence network (:func:`cooccurrence`: entities
+    linked when papers use both) over *all* entity types, then the ranking is restricted to
+    ``kind``. ``degree``: share of other entities an entity co-occurs with; ``pagerank``:
+    weighted by the number of shared papers; ``betweenness``: how often it lies on shortest
+    paths between others (bridges between sub-fields; unweighted, cost grows as V·E, so on
+    large graphs pass ``k`` to estimate it from ``k`` sampled sources, seed 0).
+    Returns ``(name, score)`` pairs, highest first, ties by name.
+    """
+    if measure not in _MEASURES:
+        raise ValueError(f"unknown measure {measure!r} (expected one of {_MEASURES})")
+    types = _norm_types(kind)
+    H = cooccurrence(G)
+    if H.number_of_nodes() == 0:
+        return []
+    if measure == "degree":
+        scores = nx.degree_centrality(H)
+    elif measure == "pagerank":
+        scores = nx.pagerank(H, weight="weight")
+    else:
+        sample = k if k is not None and k < H.number_of_nodes() else None
+        scores = nx.betweenness_centrality(H, k=sample, seed=0)
+    names = _labels(G)
+    ranked = sorted(
+        ((names[e], float(scores[e])) for e in H if types is None or H.nodes[e]["type"] in types),
+        key=lambda row: (-round(row[1], 12), *_sort_name(row[0])),
+    )
+    return ranked if n is None else ranked[:n]
+
+
+# --------------------------------------------------------------------------- results
+
+
+#: Metric words that mean "lower is better" (matched against the words of a metric name,
+#: case-insensitive: "word error rate", "FID", "test loss", "Inference time (ms)").
+LOWER_IS_BETTER: frozenset[str] = frozenset({
+    "perplexity", "ppl", "error", "errors", "err", "loss", "latency", "wer", "cer", "fid",
+    "time", "runtime", "mae", "mse", "rmse",
+})
+
+_WORDS = re.compile(r"[a-z]+")
+_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:e[-+]?\d+)?", re.I)
+
+
+def lower_is_better(metric: str | None) -> bool:
+    """Does a smaller value of ``metric`` mean a better result? (See :data:`LOWER_IS_BETTER`.)"""
+    return bool(metric) and any(w in LOWER_IS_BETTER for w in _WORDS.findall(metric.casefold()))
+
+
+def parse_value(text: str | None) -> float | None:
+    """The first number in a reported value: "70.5%" → 70.5, "1,024" → 1024.0, "−3.1" → -3.1.
+
+    Percentages stay on their written scale (no division by 100); text with no number
+    gives ``None``.
+    """
+    if not text:
+        return None
+    s = str(text).replace("\u2212", "-").replace("\u2013", "-").replace("\u00a0", " ")
+    for m in _NUMBER.finditer(s):
+        token = m.group(0)
+        if any(c.isdigit() for c in token):
+            try:
+                return float(token.replace(",", ""))
+            except ValueError:  # pragma: no cover - the pattern only matches numbers
+                continue
+    return None
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    """One reported score on a leaderboard."""
+
+    #: Who scored it: the entity's display name (or the name as extracted when unlinked).
+    entity: str
+    #: The metric's display name, ``None`` when the paper did not say.
+    metric: str | None
+    #: The number parsed from ``text`` (``None`` when it has none).
+    value: float | None
+    #: The paper id that reports it.
+    paper: str
+    #: The value as written ("70.5%").
+    text: str
+    #: The sentence stating it (evidence).
+    sentence: str
+    #: The result node id.
+    result: str
+
+
+def _linked(G: nx.MultiDiGraph, rnode: str, rel: str) -> str | None:
+    for _, v, key in G.out_edges(rnode, keys=True):
+        if key == rel:
+            return v
+    return None
+
+
+def leaderboard(G: nx.MultiDiGraph, dataset: str, metric: str | None = None,
+                higher_is_better: bool | None = None) -> list[LeaderboardRow]:
+    """Who reports the best score on ``dataset``?
+
+    Rows are the result nodes measured on the dataset (linked by ``result_on``, or whose
+    ``dataset`` attribute is one of its names), optionally only for ``metric`` (a name or
+    alias). They are grouped by metric (alphabetical, unknown metric last) and, within a
+    metric, best first: higher values unless :func:`lower_is_better` says otherwise or
+    ``higher_is_better`` overrides it. Values with no number come last; ties by entity,
+    paper, result id. Turn the rows into a table with
+    ``pandas.DataFrame(map(dataclasses.asdict, rows))``.
+
+    Raises ``KeyError`` (with suggestions) when neither an entity nor any result has that
+    dataset name.
+    """
+    names = _labels(G)
+    results = [n for n, d in G.nodes(data=True) if d.get("kind") == "result"]
+    try:
+        node: str | None = find_entity(G, dataset, "Dataset")
+    except KeyError:
+        try:
+            node = find_entity(G, dataset)
+        except KeyError:
+            node = None
+            if not any(str(G.nodes[r].get("dataset", "")).casefold() == dataset.casefold()
+                       for r in results):
+                raise
+    forms = {dataset.casefold()}
+    if node is not None:
+        forms |= {f.casefold() for f in _surface_forms(G.nodes[node])}
+
+    metric_forms: set[str] | None = None
+    metric_node: str | None = None
+    if metric is not None:
+        metric_forms = {metric.casefold()}
+        try:
+            metric_node = find_entity(G, metric, "Metric")
+            metric_forms |= {f.casefold() for f in _surface_forms(G.nodes[metric_node])}
+        except KeyError:
+            pass
+
+    rows: list[LeaderboardRow] = []
+    for r in results:
+        d = G.nodes[r]
+        on = _linked(G, r, "result_on")
+        if on is not None and node is not None:
+            if on != node:
+                continue
+        elif str(d.get("dataset", "")).casefold() not in forms:
+            continue
+        m_node = _linked(G, r, "result_metric")
+        m_name = names[m_node] if m_node in names else d.get("metric")
+        if metric_forms is not None:
+            m_forms = {str(d.get("metric") or "").casefold()} - {""}
+            if m_node is not None:
+                m_forms |= {f.casefold() for f in _surface_forms(G.nodes[m_node])}
+            same_node = metric_node is not None and m_node == metric_node
+            if not same_node and not m_forms & metric_forms:
+                continue
+        e_node = _linked(G, r, "result_for")
+        rows.append(LeaderboardRow(
+            entity=names[e_node] if e_node in names else str(d.get("entity", "")),
+            metric=m_name, value=parse_value(d.get("value")), paper=str(d.get("paper", "")),
+            text=str(d.get("value", "")), sentence=str(d.get("sentence", "")), result=r,
+        ))
+
+    def order(row: LeaderboardRow) -> tuple:
+        higher = (higher_is_better if higher_is_better is not None
+                  else not lower_is_better(row.metric))
+        value = 0.0 if row.value is None else (-row.value if higher else row.value)
+        group = (1, "", "") if row.metric is None else (0, *_sort_name(row.metric))
+        return (group, row.value is None, value, *_sort_name(row.entity), row.paper, row.result)
+
+    return sorted(rows, key=order)
+
+
+# --------------------------------------------------------------------------- networks
+
+
+def _entities_by_paper(G: nx.MultiDiGraph, types: frozenset[str] | None,
+                       roles: frozenset[str]) -> list[tuple[str, list[str]]]:
+    """(paper id, its sorted entity nodes of ``types``) for every paper, by paper id."""
+    by_paper: dict[str, set[str]] = defaultdict(set)
+    for e, papers in _papers_of(G, roles).items():
+        if types is None or G.nodes[e].get("type") in types:
+            for p in papers:
+                by_paper[p].add(e)
+    return sorted((str(G.nodes[p].get("paper_id") or p.removeprefix("paper:")), sorted(es))
+                  for p, es in by_paper.items())
+
+
+def _weighted(pairs: dict[tuple[str, str], list[str]], g: nx.Graph) -> nx.Graph:
+    for (u, v) in sorted(pairs):
+        g.add_edge(u, v, weight=len(pairs[(u, v)]), papers=pairs[(u, v)])
+    return g
+
+
+def cooccurrence(G: nx.MultiDiGraph, types: Types = None,
+                 roles: str | Iterable[str] | None = None) -> nx.Graph:
+    """Which entities appear in the same papers? The entity co-occurrence network.
+
+    The weighted projection of the bipartite paper–entity graph onto the entities of
+    ``types`` (default: all), as ``networkx.algorithms.bipartite.weighted_projected_graph``
+    defines it but counted paper by paper (that function walks every neighbour's
+    neighbours, which is slow around hub entities). Nodes are entity ids (attributes
+    ``name``, ``type``); an edge joins two entities used by the same papers, with
+    ``weight`` = number of such papers and ``papers`` = their sorted ids. Entities no paper
+    uses stay as isolated nodes.
+    """
+    nodes = _entity_nodes(G, _norm_types(types))
+    names = _labels(G)
+    out = nx.Graph()
+    out.add_nodes_from((e, {"name": names[e], "type": G.nodes[e].get("type")}) for e in nodes)
+    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for pid, ents in _entities_by_paper(G, _norm_types(types), _norm_roles(roles)):
+        for i, u in enumerate(ents):
+            for v in ents[i + 1:]:
+                pairs[(u, v)].append(pid)
+    return _weighted(pairs, out)
+
+
+def bipartite_projection(G: nx.MultiDiGraph, left: Types = ("Method", "Model"),
+                         right: Types = "Dataset",
+                         roles: str | Iterable[str] | None = None) -> nx.Graph:
+    """Which methods/models are used with which datasets, and in how many papers?
+
+    A bipartite ``networkx.Graph`` (use ``networkx.algorithms.bipartite`` on it directly):
+    entity nodes of the ``left`` types (``bipartite=0``) and of the ``right`` types
+    (``bipartite=1``), with ``name`` and ``type`` attributes; a left–right edge wherever
+    papers use both, with ``weight`` = number of those papers and ``papers`` = their ids.
+    This is :func:`cooccurrence` without the edges inside one side.
+    """
+    lt, rt = _norm_types(left), _norm_types(right)
+    if lt is None or rt is None:
+        raise ValueError("left and right must name entity types")
+    if lt & rt:
+        raise ValueError(f"left and right share types {sorted(lt & rt)}")
+    names = _labels(G)
+    out = nx.Graph()
+    for e in _entity_nodes(G, lt | rt):
+        t = G.nodes[e].get("type")
+        out.add_node(e, bipartite=0 if t in lt else 1, name=names[e], type=t)
+    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for pid, ents in _entities_by_paper(G, lt | rt, _norm_roles(roles)):
+        lefts = [e for e in ents if out.nodes[e]["bipartite"] == 0]
+        rights = [e for e in ents if out.nodes[e]["bipartite"] == 1]
+        for u in lefts:
+            for v in rights:
+                pairs[(u, v)].append(pid)
+    return _weighted(pairs, out)
+
+
+def co_usage(G: nx.MultiDiGraph, left: Types = ("Method", "Model"),
+             right: Types = "Dataset", roles: str | Iterable[str] | None = None
+             ) -> pd.DataFrame:
+    """How often is each method/model used together with each dataset?
+
+    The biadjacency table of :func:`bipartite_projection`: one row per ``left`` entity and
+    one column per ``right`` entity that co-occur at least once, values = number of papers
+    using both (0 elsewhere). Rows and columns are ordered by their totals, largest first,
+    ties by name; index and columns hold display names.
+    """
+    P = bipartite_projection(G, left, right, roles)
+    cells: dict[tuple[str, str], int] = {}
+    for u, v, w in P.edges(data="weight"):
+        r, c = (u, v) if P.nodes[u]["bipartite"] == 0 else (v, u)
+        cells[(P.nodes[r]["name"], P.nodes[c]["name"])] = int(w)
+    row_total: dict[str, int] = defaultdict(int)
+    col_total: dict[str, int] = defaultdict(int)
+    for (r, c), w in cells.items():
+        row_total[r] += w
+        col_total[c] += w
+    rows = sorted(row_total, key=lambda n: (-row_total[n], *_sort_name(n)))
+    cols = sorted(col_total, key=lambda n: (-col_total[n], *_sort_name(n)))
+    ri, ci = {n: i for i, n in enumerate(rows)}, {n: i for i, n in enumerate(cols)}
+    values = np.zeros((len(rows), len(cols)), dtype="int64")
+    for (r, c), w in cells.items():
+        values[ri[r], ci[c]] = w
+    table = pd.DataFrame(values, index=pd.Index(rows, name="entity"),
+                         columns=pd.Index(cols, name="dataset"
+                                          if _norm_types(right) == {"Dataset"} else "entity"))
+    return table
+
+
+def communities(G: nx.MultiDiGraph, types: Types = None, resolution: float = 1.0,
+                seed: int = 0, min_size: int = 2) -> list[list[str]]:
+    """Which groups of entities form sub-fields (are used by the same papers)?
+
+    Louvain (``networkx.community.louvain_communities``, weighted, fixed ``seed``) on the
+    entity co-occurrence network of :func:`cooccurrence` restricted to ``types``. Returns
+    each community as a sorted list of names, largest community first (ties by first
+    name); communities smaller than ``min_size`` (e.g. entities no other entity shares a
+    paper with) are left out.
+    """
+    H = cooccurrence(G, types)
+    if H.number_of_nodes() == 0:
+        return []
+    parts = nx.community.louvain_communities(H, weight="weight", resolution=resolution,
+                                             seed=seed)
+    groups = [sorted((H.nodes[n]["name"] for n in part), key=_sort_name) for part in parts]
+    groups = [g for g in groups if len(g) >= min_size]
+    return sorted(groups, key=lambda g: (-len(g), *_sort_name(g[0])))
+
+
+def ego(G: nx.MultiDiGraph, entity: str, radius: int = 1,
+        kinds: str | Iterable[str] | None = None) -> nx.MultiDiGraph:
+    """What is directly around ``entity``? Its ego graph, in the full graph schema.
+
+    Every node within ``radius`` hops of the entity, ignoring edge direction (radius 1:
+    its papers, results and related entities; radius 2 adds what those papers use), with
+    all edges among them and all attributes, so it can be exported or viewed like ``G``.
+    ``kinds`` (e.g. ``("paper", "entity")``) restricts the walk to those node kinds.
+    """
+    node = find_entity(G, entity)
+    H: nx.MultiDiGraph = G
+    if kinds is not None:
+        wanted = {kinds} if isinstance(kinds, str) else set(kinds)
+        H = G.subgraph(n for n, d in G.nodes(data=True) if d.get("kind") in wanted or n == node)
+    return nx.ego_graph(H, node, radius=radius, undirected=True)
+
+
+def explain_path(G: nx.MultiDiGraph, a: str, b: str, labels: bool = True
+                 ) -> list[str] | None:
+    """How are entities ``a`` and ``b`` connected through the literature?
+
+    The shortest chain entity, paper, entity, paper, …, entity in which each paper uses
+    the entities on both sides of it. Returns display names and paper titles (node ids
+    with ``labels=False``), ``[a]`` when ``a`` and ``b`` are the same entity, ``None``
+    when no chain of papers links them. Shortest chains tie-break deterministically
+    (the graph is walked in sorted node order).
+    """
+    u, v = find_entity(G, a), find_entity(G, b)
+    if u == v:
+        path = [u]
+    else:
+        papers = _papers_of(G)
+        B = nx.Graph()
+        for e in sorted(papers):
+            B.add_edges_from((e, p) for p in sorted(papers[e]))
+        try:
+            path = nx.shortest_path(B, u, v)
+        except (nx.NodeNotFound, nx.NetworkXNoPath):
+            return None
+    if not labels:
+        return path
+    names = _labels(G)
+    return [names.get(n) or str(G.nodes[n].get("label", n)) for n in path]
+
+
+# --------------------------------------------------------------------------- tables
+
+
+_NODE_COLUMNS = ("id", "kind", "label")
+_EDGE_COLUMNS = ("u", "v", "key")
+
+
+def to_dataframes(G: nx.MultiDiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The whole graph as two pandas tables, for filtering and joining.
+
+    ``nodes_df``: one row per node, columns ``id``, ``kind``, ``label`` then every other
+    node attribute (sorted; missing values are NaN/None, lists and dicts kept as objects).
+    ``edges_df``: one row per edge, columns ``u`` (from), ``v`` (to), ``key`` (the
+    relation) then every edge attribute (sorted; ``source`` is the provenance attribute,
+    hence ``u``/``v`` for the endpoints). Rows follow the graph's order.
+    """
+    node_rows = [{"id": n, **d} for n, d in G.nodes(data=True)]
+    node_attrs = sorted({k for _, d in G.nodes(data=True) for k in d} - set(_NODE_COLUMNS))
+    nodes = pd.DataFrame(node_rows, columns=[*_NODE_COLUMNS, *node_attrs])
+    edge_rows = [{"u": u, "v": v, "key": k, **d} for u, v, k, d in G.edges(keys=True, data=True)]
+    edge_attrs = sorted({k for *_, d in G.edges(keys=True, data=True) for k in d}
+                        - set(_EDGE_COLUMNS))
+    edges = pd.DataFrame(edge_rows, columns=[*_EDGE_COLUMNS, *edge_attrs])
+    return nodes, edges
