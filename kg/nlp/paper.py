@@ -82,11 +82,45 @@ def _title_prefix_span(doc: Doc) -> Span | None:
     return None
 
 
+def _title_entities(title: Doc, abstract: Doc, prefix: Span | None) -> list[Span]:
+    """Title entities that the abstract or the gazetteer confirms.
+
+    Titles are in title case, so the NER reads capitalised runs as names ("Self-Play
+    Fine-Tuning Converts", "Objaverse for"). A title span is kept when the abstract names
+    the same thing, the gazetteer knows it, it is a task, or it is the "X:" prefix; when it only
+    contains an abstract entity, it is cut down to that entity; otherwise it is dropped.
+    """
+    abstract_keys = {name_key(e.text): e for e in abstract.ents}
+    out = []
+    for ent in title.ents:
+        _, source = provenance(ent)
+        if (source == "gazetteer" or ent.label_ == "Task" or name_key(ent.text) in abstract_keys
+                or (prefix is not None and ent.start == prefix.start)):
+            out.append(ent)
+            continue
+        inner = _longest_inner(ent, abstract_keys)
+        if inner is not None:
+            out.append(inner)
+    return out
+
+
+def _longest_inner(ent: Span, keys: dict[str, Span]) -> Span | None:
+    """The longest sub-span of ``ent`` that names an abstract entity, labelled like it."""
+    for size in range(len(ent) - 1, 0, -1):
+        for start in range(ent.start, ent.end - size + 1):
+            sub = ent.doc[start:start + size]
+            match = keys.get(name_key(sub.text))
+            if match is not None:
+                return Span(ent.doc, sub.start, sub.end, label=match.label_, kb_id=match.kb_id_)
+    return None
+
+
 def paper_extraction(paper: Paper, title: Doc, abstract: Doc) -> Extraction:
     """The ``Extraction`` record of ``paper`` from its processed title and abstract."""
     docs = {"title": title, "abstract": abstract}
-    mentions: list[tuple[str, Span]] = [(f, ent) for f, d in docs.items() for ent in d.ents]
     prefix = _title_prefix_span(title)
+    mentions: list[tuple[str, Span]] = [("abstract", ent) for ent in abstract.ents]
+    mentions += [("title", ent) for ent in _title_entities(title, abstract, prefix)]
     prefix_key = None
     if prefix is not None:
         prefix_key = name_key(prefix.text)
