@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "training"))
 
-from prepare_data import detokenize, sample_titles, split_of  # noqa: E402
+from prepare_data import annotated_texts, detokenize, sample_titles, split_of  # noqa: E402
 
 from kg.extract import extract  # noqa: E402
 from kg.nlp.pipeline import load_pipeline  # noqa: E402
@@ -112,10 +112,7 @@ def eval_papers(shared: Path, nlp, gold_path: Path, papers: list[Paper]) -> dict
 
 
 def heldout_set(shared: Path) -> tuple[Path, list[Paper]]:
-    corpus = {}
-    for line in (shared / "corpus" / "hf-daily-papers-2024.jsonl").open(encoding="utf-8"):
-        r = json.loads(line)
-        corpus[r["id"]] = r
+    corpus = annotated_texts(shared)
     excluded = sample_titles()
     gold = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False)  # noqa: SIM115
     papers = []

@@ -76,8 +76,13 @@ def detokenize(tokens: list[str]) -> tuple[str, list[int]]:
     return "".join(out), starts
 
 
-def scirex_examples(path: Path, max_sents_per_doc: int, rng: random.Random):
-    """(text, [(start, end, label)]) for the abstract and sampled sentences of each doc."""
+def scirex_examples(path: Path, max_sents_per_doc: int, rng: random.Random,
+                    skip_abstracts: frozenset[str] = frozenset()):
+    """(text, [(start, end, label)]) for the abstract and sampled sentences of each doc.
+
+    Abstracts in ``skip_abstracts`` (doc ids) are left out: the project annotated them in
+    its own guideline's style, and the two label sets must not disagree on the same text.
+    """
     for line in path.open(encoding="utf-8"):
         d = json.loads(line)
         text = d["text"]
@@ -95,12 +100,14 @@ def scirex_examples(path: Path, max_sents_per_doc: int, rng: random.Random):
         sentences = [(char_to_tok.get(s), end_to_tok.get(e)) for s, e in d["sentences"]]
         sentences = [(s, e) for s, e in sentences if s is not None and e is not None]
         abstract = d.get("abstract_span")
+        own_abstract = d["doc_id"] in skip_abstracts
         chosen = []
         with_ents = []
         for s, e in sentences:
             inside = [x for x in ents if x[0] >= s and x[1] <= e]
             if abstract and tok_start[s] >= abstract[0] and tok_start[s] < abstract[1]:
-                chosen.append((s, e, inside))
+                if not own_abstract:
+                    chosen.append((s, e, inside))
             elif inside and 5 <= e - s <= 80:
                 with_ents.append((s, e, inside))
         rng.shuffle(with_ents)
@@ -124,6 +131,28 @@ def sample_titles() -> set[str]:
     return {norm_name(json.loads(line)["title"]) for line in sample.open(encoding="utf-8")}
 
 
+def scirex_abstracts(shared: Path) -> dict[str, dict]:
+    """SciREX abstracts (and titles) as written text, by SciREX doc id."""
+    out = {}
+    for path in sorted((shared / "benchmarks" / "scirex").glob("train.*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            d = json.loads(line)
+            if d.get("abstract"):
+                title = detokenize(d["title"].split(" "))[0] if d.get("title") else ""
+                out[d["doc_id"]] = {"id": d["doc_id"], "title": title,
+                                    "abstract": detokenize(d["abstract"].split(" "))[0]}
+    return out
+
+
+def annotated_texts(shared: Path) -> dict[str, dict]:
+    """Title and abstract of every paper the project annotated: daily papers and SciREX."""
+    papers = scirex_abstracts(shared)
+    for line in (shared / "corpus" / "hf-daily-papers-2024.jsonl").open(encoding="utf-8"):
+        r = json.loads(line)
+        papers[r["id"]] = r
+    return papers
+
+
 def annotation_examples(shared: Path, split: str, model_label: bool = False):
     """(text, spans) for title and abstract of each annotated paper in the chosen split.
 
@@ -131,10 +160,7 @@ def annotation_examples(shared: Path, split: str, model_label: bool = False):
     set (drawn from the sample) are not inflated by training on the same abstract.
     """
     excluded = sample_titles()
-    papers = {}
-    for line in (shared / "corpus" / "hf-daily-papers-2024.jsonl").open(encoding="utf-8"):
-        r = json.loads(line)
-        papers[r["id"]] = r
+    papers = annotated_texts(shared)
     for path in sorted((ROOT / "annotations").glob("*.jsonl")):
         for line in path.open(encoding="utf-8"):
             if not line.strip():
@@ -219,10 +245,15 @@ def main() -> None:
     train, dev = DocBin(), DocBin()
     stats = {"scirex_train": 0, "scirex_dev": 0, "own_train": 0, "own_dev": 0,
              "own_heldout": 0, "dropped": 0}
+    own_ids = frozenset(
+        json.loads(line)["id"] for path in (ROOT / "annotations").glob("*.jsonl")
+        for line in path.open(encoding="utf-8") if line.strip()
+    )
     if not args.no_scirex:
         files = sorted((args.shared / "benchmarks" / "scirex").glob("train.*.jsonl"))
         for path in files:
-            for n, (text, spans) in enumerate(scirex_examples(path, args.scirex_sents, rng)):
+            examples = scirex_examples(path, args.scirex_sents, rng, own_ids)
+            for n, (text, spans) in enumerate(examples):
                 doc, dropped = to_doc(nlp, text, spans)
                 stats["dropped"] += dropped
                 # every 20th SciREX example goes to the training-time dev set
