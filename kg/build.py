@@ -166,6 +166,9 @@ def build_exports(
     with _timed(report, "ingest"):
         papers = list(read_papers(paths, format=fmt, strict=strict, report=ingest_report))
     report.ingest = ingest_report.to_json()
+    shown = {str(p): _display(p) for p in paths}
+    for entry in report.ingest.get("files", []):
+        entry["source"] = shown.get(entry.get("source"), entry.get("source"))
     report.papers = len(papers)
     if not papers:
         raise InputError(

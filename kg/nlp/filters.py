@@ -66,6 +66,12 @@ STOP_PHRASES = frozenset({
 })
 
 _NUMBERISH = re.compile(r"^[\W\d_]*$")
+#: LaTeX left in abstracts: "$\rightarrow$72.9" must not become an entity "rightarrow72.9".
+_LATEX_JUNK = re.compile(
+    r"^\\?(?:rightarrow|leftarrow|uparrow|downarrow|to|times|cdot|approx|sim|pm|geq|leq|"
+    r"cite|citep|citet|ref|url|footnote)(?![a-z])|\\cite|\\ref\{",
+    re.IGNORECASE,
+)
 _HAS_UPPER_OR_DIGIT = re.compile(r"[A-Z0-9]")
 
 
@@ -106,7 +112,7 @@ def is_generic(text: str) -> bool:
     """Whether ``text`` names a generic class or vague phrase rather than an entity."""
     t = text.strip()
     low = t.lower()
-    if len(t) < 2 or _NUMBERISH.match(t):
+    if len(t) < 2 or _NUMBERISH.match(t) or _LATEX_JUNK.search(t):
         return True
     if low in STOP_PHRASES or low.rstrip("s") in STOP_PHRASES:
         return True

@@ -85,6 +85,12 @@ def variants(form: str, type_: str = "") -> set[str]:
     out = {form}
     if "-" in form and " " not in form:
         out.add(form.replace("-", " "))
+    # "SST-2" ↔ "SST2", "CIFAR-10" ↔ "CIFAR10", "GPT-4" ↔ "GPT4": a hyphen before a number.
+    joined = re.sub(r"(?<=[A-Za-z])-(?=\d)", "", form)
+    if joined != form:
+        out.add(joined)
+    elif type_ in PROPER_NAME_TYPES and re.search(r"[A-Z]{2}\d", form):
+        out.add(re.sub(r"(?<=[A-Z])(?=\d)", "-", form, count=1))
     if " " in form and "-" not in form and len(form.split()) <= 4 and type_ != "Metric":
         out.add(form.replace(" ", "-"))
     return out
