@@ -222,25 +222,62 @@ def _relations(
                     evidence=EvSpan(field=f, start=cand.sent_start, end=cand.sent_end),
                     confidence=cand.confidence, source="rule",
                 )
-    # Paper-level: what the paper proposes is evaluated on its datasets and used for its tasks.
-    proposed = [e for e in entities if e.role == "proposes" and e.type in ("Method", "Model")]
-    for p in proposed:
+    # Paper-level: the paper's main contribution is evaluated on its datasets, used for its
+    # tasks and built on the methods and models it uses. Abstracts state these through
+    # their structure ("We propose X … experiments on D …") more than in one sentence.
+    main = _main_contribution(entities)
+    if main is not None:
         for e in entities:
-            rel = {"Dataset": "evaluated_on", "Task": "used_for"}.get(e.type)
-            if rel is None or (e.role not in ("evaluates_on", "addresses")):
+            rel = _PAPER_LEVEL.get((e.type, e.role))
+            if rel is None or e is main or (main.name, rel, e.name) in found:
                 continue
-            if (p.name, rel, e.name) in found:
+            if rel == "based_on" and not _near(main, e, docs):
                 continue
-            m = next((m for m in e.mentions if m.field == "abstract"), e.mentions[0])
-            d = docs[m.field]
-            span = d.char_span(m.start, m.end, alignment_mode="expand")
-            sent = span.sent if span is not None else d[:]
-            found[(p.name, rel, e.name)] = Relation(
-                head=p.name, rel=rel, tail=e.name,
-                evidence=EvSpan(field=m.field, start=sent.start_char, end=sent.end_char),
+            found[(main.name, rel, e.name)] = Relation(
+                head=main.name, rel=rel, tail=e.name, evidence=_sentence_of(e, docs),
                 confidence=0.5, source="rule",
             )
     return [found[k] for k in sorted(found)]
+
+
+_PAPER_LEVEL = {
+    ("Dataset", "evaluates_on"): "evaluated_on",
+    ("Task", "addresses"): "used_for",
+    ("Method", "uses"): "based_on",
+    ("Model", "uses"): "based_on",
+}
+
+
+def _main_contribution(entities: list[Entity]) -> Entity | None:
+    """The proposed method or model the paper is about: named in the title if any."""
+    proposed = [e for e in entities if e.role == "proposes" and e.type in ("Method", "Model")]
+    if not proposed:
+        return None
+    return min(proposed, key=lambda e: (not any(m.field == "title" for m in e.mentions),
+                                        min(m.start for m in e.mentions)))
+
+
+def _sentence_of(e: Entity, docs: dict[str, Doc]) -> EvSpan:
+    m = next((m for m in e.mentions if m.field == "abstract"), e.mentions[0])
+    d = docs[m.field]
+    span = d.char_span(m.start, m.end, alignment_mode="expand")
+    sent = span.sent if span is not None else d[:]
+    return EvSpan(field=m.field, start=sent.start_char, end=sent.end_char)
+
+
+def _near(a: Entity, b: Entity, docs: dict[str, Doc]) -> bool:
+    """Whether ``b`` is named in a sentence that also names ``a`` or speaks of "our"/"we"."""
+    doc = docs["abstract"]
+    a_sents = {doc.char_span(m.start, m.end, alignment_mode="expand").sent.start
+               for m in a.mentions if m.field == "abstract"}
+    for m in b.mentions:
+        if m.field != "abstract":
+            continue
+        sent = doc.char_span(m.start, m.end, alignment_mode="expand").sent
+        low = sent.text.lower()
+        if sent.start in a_sents or " we " in f" {low}" or " our " in f" {low}":
+            return True
+    return False
 
 
 def _results(docs: dict[str, Doc], name_of: dict[str, str]) -> list[Result]:
