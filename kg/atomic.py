@@ -73,13 +73,16 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def staged_directory(out: str | os.PathLike[str]) -> Iterator[Path]:
+def staged_directory(out: str | os.PathLike[str], owned: tuple[str, ...] = ()
+                     ) -> Iterator[Path]:
     """Write a set of files into a hidden staging folder, then move them all into ``out``.
 
     Every file lands with an atomic rename, and the renames run with SIGINT/SIGTERM held
     back, so a build stopped at any point leaves either all the previous exports or all
     the new ones. A staging folder left by a killed process (SIGKILL) is removed by the
-    next build.
+    next build. Files in ``out`` matching an ``owned`` glob that this build did not write
+    (N-Triples shards of an earlier, larger ``--shards``) are removed in the same step, so
+    the folder never mixes two builds.
     """
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
@@ -91,11 +94,17 @@ def staged_directory(out: str | os.PathLike[str]) -> Iterator[Path]:
         blocked = {signal.SIGINT, signal.SIGTERM}
         old = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
         try:
+            written = set()
             for path in sorted(staging.rglob("*")):
                 if path.is_file():
                     dest = target / path.relative_to(staging)
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(path, dest)
+                    written.add(dest)
+            for pattern in owned:
+                for stale in target.glob(pattern):
+                    if stale not in written and stale.is_file():
+                        stale.unlink()
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
     finally:

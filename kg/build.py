@@ -184,7 +184,7 @@ def build_exports(
     report.entities_per_type = entity_counts(g)
     report.edges_per_relation = edge_counts(g)
     report.nodes, report.edges = g.number_of_nodes(), g.number_of_edges()
-    with staged_directory(out) as staging:
+    with staged_directory(out, owned=("graph-*.nt",)) as staging:
         write_all(g, exts, staging, options, report)
         with atomic_write(staging / "report.json") as fh:
             json.dump(report.to_json(), fh, indent=2, ensure_ascii=False, sort_keys=True)
