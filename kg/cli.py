@@ -165,6 +165,65 @@ def view(graph, out_file, max_nodes, min_papers, types, title, open_browser) -> 
         webbrowser.open(out.resolve().as_uri())
 
 
+@cli.command()
+@click.argument("graph", type=click.Path(exists=True))
+@click.argument("sparql")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="table for people; csv and json are the SPARQL 1.1 "
+              "results formats.")
+def query(graph, sparql, fmt) -> None:
+    """Run a SPARQL 1.1 query on GRAPH (a build directory, or a .ttl, .nt or .jsonld file).
+
+    SPARQL is the query text or a .rq file (examples: ontology/queries/*.rq). The kg
+    prefixes (kgo:, skos:, dcterms:, prov:, paper:, entity: ...) are predeclared.
+
+      kg query exports/ ontology/queries/datasets_most_evaluated.rq
+
+      kg query exports/graph.ttl 'SELECT ?m WHERE { ?m a kgo:Model }' --format csv
+    """
+    from kg.query import query as run_query
+
+    try:
+        rows = run_query(graph, sparql)
+    except (OSError, ValueError, SyntaxError) as exc:
+        _input_error(exc)
+    click.echo(rows.render(fmt), nl=False)
+
+
+@cli.command()
+@click.argument("graph", default="exports", type=click.Path(exists=True))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback exposes the graph.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="TCP port (0: any free port).")
+@click.option("--timeout", "timeout_s", type=click.IntRange(min=1), default=None,
+              help="Stop queries that run longer than this many seconds.")
+def serve(graph, host, port, timeout_s) -> None:
+    """Serve GRAPH (a build directory or an RDF export; default: exports/) as a read-only
+    SPARQL 1.1 endpoint until Ctrl-C.
+
+    Uses the oxigraph server: the export is loaded into a temporary store, then served
+    read-only (updates get HTTP 403). Query it from any SPARQL client at
+    http://HOST:PORT/query; the same address in a browser opens a query editor.
+    """
+    from kg.serve import ServeError, start_server
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"kg: warning: listening on {host}: anyone who can reach it can query "
+                   "the graph", err=True)
+    try:
+        server = start_server(graph, host=host, port=port, query_timeout_s=timeout_s)
+    except (OSError, ValueError, ServeError) as exc:
+        _input_error(exc)
+    click.echo(f"kg: SPARQL endpoint (read-only) at {server.url} — Ctrl-C to stop", err=True)
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
 def main() -> None:
     """Console-script entry point."""
     # SIGTERM ends the process through SystemExit, so every temporary file is cleaned up.

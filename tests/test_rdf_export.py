@@ -1,0 +1,142 @@
+"""graph.ttl / graph.nt / graph.jsonld (+ shards): canonical, loadable, valid, atomic."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyshacl
+import pytest
+import rdflib
+from pyoxigraph import RdfFormat, parse
+from test_rdf_corpus import corpus
+
+from kg.export.rdf_files import RDF_FILES, write_rdf
+
+REPO = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+ONTOLOGY = REPO / "ontology" / "kg.ttl"
+SHAPES = REPO / "ontology" / "shapes.ttl"
+RDFLIB_FORMAT = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
+OX_FORMAT = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".jsonld": RdfFormat.JSON_LD}
+#: rdflib's JSON-LD parser and pySHACL use APIs rdflib 7 deprecates (thousands of warnings).
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("rdf")
+    write_rdf(corpus(), d, shards=3)
+    return d
+
+
+def _ox(path: Path) -> set:
+    return {q.triple for q in parse(path=str(path), format=OX_FORMAT[path.suffix])}
+
+
+def _rdflib(path: Path) -> rdflib.Graph:
+    return rdflib.Graph().parse(str(path), format=RDFLIB_FORMAT[path.suffix])
+
+
+def test_writes_the_three_files_and_the_shards(out):
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["graph-000.nt", "graph-001.nt", "graph-002.nt", *sorted(RDF_FILES)]
+
+
+def test_ntriples_are_sorted_unique_canonical_lines(out):
+    data = (out / "graph.nt").read_bytes()
+    lines = data.split(b"\n")
+    assert lines[-1] == b"" and lines[:-1] == sorted(set(lines[:-1]))
+    assert b"\r" not in data  # escaped by pyoxigraph's canonical N-Triples
+
+
+@pytest.mark.parametrize("name", RDF_FILES)
+def test_every_export_loads_unchanged_in_pyoxigraph_and_rdflib(out, name):
+    reference_ox = _ox(out / "graph.nt")
+    reference_rdflib = set(_rdflib(out / "graph.nt"))
+    assert _ox(out / name) == reference_ox
+    assert set(_rdflib(out / name)) == reference_rdflib
+    assert len(reference_ox) == len(reference_rdflib) > 500
+
+
+def test_turtle_and_jsonld_use_the_prefixes(out):
+    ttl = (out / "graph.ttl").read_text(encoding="utf-8")
+    assert "@prefix kgo: <https://w3id.org/kg/ontology#> ." in ttl
+    assert "entity:gsm8k a kgo:Dataset" in ttl
+    doc = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"]["kgo"] == "https://w3id.org/kg/ontology#"
+    assert doc["@context"]["entity"] == "https://w3id.org/kg/resource/entity/"
+    node = next(n for n in doc["@graph"] if n["@id"] == "entity:gsm8k")
+    assert node["@type"] == ["kgo:Dataset"]
+    assert node["skos:prefLabel"] == [{"@value": "GSM8K"}]
+
+
+def test_shards_load_alone_and_add_up_to_the_graph(out):
+    whole = _ox(out / "graph.nt")
+    parts = [_ox(p) for p in sorted(out.glob("graph-*.nt"))]
+    assert all(parts) and set().union(*parts) == whole
+    assert sum(len(p) for p in parts) == len(whole)
+    for p in sorted(out.glob("graph-*.nt")):
+        assert len(rdflib.Graph().parse(str(p), format="nt")) > 0
+
+
+def test_stale_shards_are_removed(tmp_path):
+    g = corpus()
+    write_rdf(g, tmp_path, shards=4)
+    write_rdf(g, tmp_path, shards=2)
+    assert sorted(p.name for p in tmp_path.glob("graph-*.nt")) == ["graph-000.nt", "graph-001.nt"]
+    write_rdf(g, tmp_path)
+    assert not list(tmp_path.glob("graph-*.nt"))
+
+
+def test_no_temporary_files_are_left_behind(out):
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("name", RDF_FILES)
+def test_every_export_conforms_to_the_shapes_and_ontology(out, name):
+    conforms, _, report = pyshacl.validate(
+        _rdflib(out / name), shacl_graph=str(SHAPES), ont_graph=str(ONTOLOGY))
+    assert conforms, report
+
+
+def test_the_shapes_catch_a_broken_export(out):
+    g = _rdflib(out / "graph.nt")
+    paper = rdflib.URIRef("https://w3id.org/kg/resource/paper/p1")
+    g.remove((paper, rdflib.DCTERMS.title, None))
+    g.add((rdflib.URIRef("https://w3id.org/kg/resource/entity/sft"), rdflib.RDF.type,
+           rdflib.URIRef("https://w3id.org/kg/ontology#Model")))
+    conforms, _, report = pyshacl.validate(g, shacl_graph=str(SHAPES), ont_graph=str(ONTOLOGY))
+    assert not conforms
+    assert "dcterms:title" in report and "exactly one of the types" in report
+
+
+def test_output_is_byte_identical_across_runs(out, tmp_path):
+    write_rdf(corpus(), tmp_path, shards=3)
+    for p in out.iterdir():
+        assert (tmp_path / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+_CHILD = """
+import sys
+sys.path.insert(0, {tests!r})
+from test_rdf_corpus import corpus
+from kg.export.rdf_files import write_rdf
+write_rdf(corpus(), sys.argv[1], shards=3)
+"""
+
+
+def test_output_is_byte_identical_across_processes(out, tmp_path):
+    """Two fresh interpreters with different hash seeds (set and dict order, the cause of
+    rdflib#3545) write the same bytes as this process."""
+    code = _CHILD.format(tests=str(TESTS))
+    procs = {seed: subprocess.Popen([sys.executable, "-c", code, str(tmp_path / seed)],
+                                    env={**os.environ, "PYTHONHASHSEED": seed}, cwd=REPO)
+             for seed in ("1", "2")}
+    for seed, proc in procs.items():
+        assert proc.wait(timeout=60) == 0
+        for p in out.iterdir():
+            assert (tmp_path / seed / p.name).read_bytes() == p.read_bytes(), (seed, p.name)
