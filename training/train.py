@@ -33,10 +33,15 @@ def main() -> None:
     ap.add_argument("--max-steps", type=int, default=None)
     ap.add_argument("--no-scirex", action="store_true")
     ap.add_argument("--skip-prepare", action="store_true")
+    ap.add_argument("--from-model", type=Path, default=None,
+                    help="skip data preparation and training: assemble this trained "
+                         "tok2vec+ner (a spacy train output's model-best) into the package")
     ap.add_argument("--install", type=Path, default=default_pipeline_path(),
                     help="where to write the assembled pipeline (default: the package)")
     args = ap.parse_args()
     t0 = time.perf_counter()
+    if args.from_model:
+        args.skip_prepare = True
     if not args.skip_prepare:
         cmd = [sys.executable, str(ROOT / "prepare_data.py"), "--shared", str(args.shared),
                "--out", str(args.corpus)] + (["--no-scirex"] if args.no_scirex else [])
@@ -46,14 +51,17 @@ def main() -> None:
                  "paths.dev": str(args.corpus / "dev.spacy")}
     if args.max_steps:
         overrides["training.max_steps"] = args.max_steps
-    spacy_train(ROOT / "config.cfg", args.output, overrides=overrides)
+    if not args.from_model:
+        spacy_train(ROOT / "config.cfg", args.output, overrides=overrides)
     t2 = time.perf_counter()
-    nlp = assemble(args.output / "model-best")
+    nlp = assemble(args.from_model or args.output / "model-best")
     nlp.meta.update({
         "name": "kg_extractor",
         "version": "0.1.0",
         "description": "Scientific entity extractor of the kg package: methods, models, "
                        "datasets, tasks and metrics in paper abstracts.",
+        "license": "Apache-2.0; the gazetteer entries (kg_gazetteer/) derived from Papers "
+                   "with Code are CC BY-SA 4.0, see kg/data/gazetteer/README.md",
         "sources": [
             {"name": "SciREX", "url": "https://github.com/allenai/SciREX",
              "license": "Apache-2.0",
