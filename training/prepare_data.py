@@ -228,7 +228,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent.parent / "shared")
     ap.add_argument("--out", type=Path, default=ROOT / "corpus")
-    ap.add_argument("--scirex-sents", type=int, default=60,
+    ap.add_argument("--scirex-sents", type=int, default=15,
                     help="entity-bearing full-text sentences sampled per SciREX doc")
     ap.add_argument("--annotation-repeats", type=int, default=3,
                     help="times the project's own (in-domain) annotations are repeated")
