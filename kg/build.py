@@ -28,6 +28,8 @@ from kg.resolve import resolve
 #: Files ``kg build`` writes (besides shards).
 EXPORT_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "graph.html",
                 "extractions.jsonl", "report.json")
+#: Extractions written to the cache per commit while a build runs.
+CACHE_COMMIT_EVERY = 500
 
 
 def sample_corpus_path() -> Path:
@@ -119,15 +121,24 @@ def extract_papers(papers: list[Paper], options: BuildOptions, report: BuildRepo
         disable=options.quiet or not sys.stderr.isatty(), initial=len(cached),
     )
     fresh: dict[str, Extraction] = {}
-    with progress:
-        for ext in run_extraction(todo, options):
-            fresh[ext.id] = ext
-            progress.update(1)
-    if cache:
-        by_id = {p.id: p for p in todo}
-        cache.put_many((by_id[i], e) for i, e in fresh.items())
-        report.cache = {"hits": cache.hits, "misses": cache.misses}
-        cache.close()
+    by_id = {p.id: p for p in todo} if cache else {}
+    unsaved: list[tuple[Paper, Extraction]] = []
+    try:
+        with progress:
+            for ext in run_extraction(todo, options):
+                fresh[ext.id] = ext
+                progress.update(1)
+                if cache:
+                    unsaved.append((by_id[ext.id], ext))
+                    if len(unsaved) >= CACHE_COMMIT_EVERY:
+                        cache.put_many(unsaved)
+                        unsaved = []
+    finally:
+        # Saved as they come (and on Ctrl-C): an interrupted build keeps its work.
+        if cache:
+            cache.put_many(unsaved)
+            report.cache = {"hits": cache.hits, "misses": cache.misses}
+            cache.close()
     return [cached.get(p.id) or fresh[p.id] for p in papers]
 
 
@@ -181,15 +192,27 @@ def build_exports(
         resolution = resolve(exts)
     with _timed(report, "graph"):
         g = build_graph(papers, exts, resolution)
+    # From here on memory should be the graph's: the exports read only ``g``, and the
+    # extractions once, for extractions.jsonl (drained as written, see _drain).
+    del resolution, papers
     report.entities_per_type = entity_counts(g)
     report.edges_per_relation = edge_counts(g)
     report.nodes, report.edges = g.number_of_nodes(), g.number_of_edges()
     with staged_directory(out, owned=("graph-*.nt",)) as staging:
-        write_all(g, exts, staging, options, report)
+        write_all(g, _drain(exts), staging, options, report)
         with atomic_write(staging / "report.json") as fh:
             json.dump(report.to_json(), fh, indent=2, ensure_ascii=False, sort_keys=True)
             fh.write("\n")
     return report
+
+
+def _drain(items: list[Extraction]) -> Iterator[Extraction]:
+    """Yield ``items`` in order, emptying the list as it goes, so that each record is freed
+    once written: on large builds the extraction records weigh as much as the graph, and
+    the RDF and HTML exports, which come after, need the memory."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _display(p: Path) -> str:

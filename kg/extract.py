@@ -9,28 +9,51 @@ besides the loaded pipeline, so any worker can run it.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import metadata
+from pathlib import Path
 
 from spacy.language import Language
 
 from kg.nlp.paper import paper_extraction
-from kg.nlp.pipeline import load_pipeline
+from kg.nlp.pipeline import default_pipeline_path, load_pipeline
 from kg.records import Extraction, Paper
+
+#: The kg modules whose code decides what an extraction holds (with the pipeline's files).
+_EXTRACTOR_SOURCES = ("extract.py", "records.py", "normalize.py", "nlp")
 
 
 @lru_cache(maxsize=4)
 def extractor_version(path: str | None = None) -> str:
-    """Identifies the extractor for caches: kg's version plus the pipeline's meta and config."""
-    nlp = load_pipeline(path)
+    """Identifies the extractor for caches: kg's version, every file of the pipeline
+    (config, trained weights, gazetteer) and the extractor's source code.
+
+    Hashing the files rather than the loaded pipeline's config means a retrained model or
+    an edited rule (same config, same version number) misses the cache instead of
+    returning stale extractions, and the driver does not load spaCy just to make a key.
+    """
+    target = Path(path) if path else default_pipeline_path()
+    if not (target / "config.cfg").exists():
+        load_pipeline(path)  # raises the helpful "no spaCy pipeline" error
     try:
         kg_version = metadata.version("kg")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
         kg_version = "dev"
-    blob = json.dumps([kg_version, nlp.meta.get("version"), nlp.config.to_str()], sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(kg_version.encode())
+    for label, root, names in (("pipeline", target, ("",)),
+                               ("kg", package, _EXTRACTOR_SOURCES)):
+        files = []
+        for name in names:
+            base = root / name
+            files += [base] if base.is_file() else [
+                f for f in base.rglob("*")
+                if f.is_file() and "__pycache__" not in f.parts and f.suffix != ".pyc"]
+        for f in sorted(files):
+            h.update(f"\0{label}/{f.relative_to(root).as_posix()}\0".encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def extract(

@@ -228,11 +228,12 @@ def build_graph(
                 target = ids.get(getattr(res, key) or "")
                 if target:
                     acc.add(rnode, target, rel, ev)
+    resolver_evidence = {"paper": "", "field": "", "start": 0, "end": 0, "sentence": "",
+                         "source": "resolver", "confidence": 1.0}
     for variant, family in resolution.variants:
-        acc.add(variant, family, "variant_of", {
-            "paper": "", "field": "", "start": 0, "end": 0, "sentence": "",
-            "source": "resolver", "confidence": 1.0,
-        })
+        acc.add(variant, family, "variant_of", dict(resolver_evidence))
+    for model, method in resolution.built_with:
+        acc.add(model, method, "based_on", dict(resolver_evidence))
     acc.write(g)
     return g
 

@@ -31,7 +31,7 @@ from kg.normalize import is_acronym, name_key, norm_name
 from kg.records import ENTITY_TYPES, Extraction
 
 _SIZE_SUFFIX = re.compile(
-    r"^(?P<family>.*?[A-Za-z0-9.])[\s\-_]*(?P<size>\d+(?:\.\d+)?\s?[BMKT])"
+    r"^(?P<family>.*?[A-Za-z0-9.])[\s\-_:]*(?<![\d.])(?P<size>\d+(?:\.\d+)?\s?[BMKT])"
     r"(?P<rest>(?:[\s\-_].*)?)$"
 )
 
@@ -59,8 +59,11 @@ class Resolution:
     entities: dict[str, ResolvedEntity]
     #: (paper id, entity name in that paper's extraction) → entity id
     assignment: dict[tuple[str, str], str]
-    #: (variant entity id, family entity id)
+    #: (variant entity id, family entity id): a sized model and its model family
     variants: list[tuple[str, str]]
+    #: (model id, method id): a sized model named after the method that made it
+    #: ("JMLR-13B" trained with "JMLR"), linked with ``based_on``
+    built_with: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _UnionFind:
@@ -197,7 +200,10 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
             assignment[(ext.id, ent.name)] = node_id
 
     variants = _link_variants(entities, used_ids)
-    return Resolution(entities=entities, assignment=assignment, variants=variants)
+    built_with = [(v, f) for v, f in variants if entities[f].type != "Model"]
+    variants = [(v, f) for v, f in variants if entities[f].type == "Model"]
+    return Resolution(entities=entities, assignment=assignment, variants=variants,
+                      built_with=built_with)
 
 
 def _canonical_name(aliases: Counter[str]) -> str:

@@ -117,3 +117,16 @@ def test_resolution_is_independent_of_input_order():
         return {k: v.name for k, v in r.entities.items()}
 
     assert names(r1) == names(r2)
+
+
+def test_sized_model_named_after_a_method_is_based_on_it():
+    res = resolve([extraction("a", [ent("JMLR", "Method", "proposes"),
+                                    ent("JMLR-13B", "Model", "proposes")])])
+    model = _node_of(res, "a", "JMLR-13B")
+    method = _node_of(res, "a", "JMLR")
+    assert res.built_with == [(model, method)]
+    assert res.variants == []
+
+
+def test_family_of_handles_colon_sizes():
+    assert family_of("Llama3.1:70B") == "Llama3.1"

@@ -13,14 +13,12 @@ scheduler`` / ``dask worker``, dask-jobqueue, dask-kubernetes).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from contextlib import ExitStack
 
-from kg.engines.local import CHUNK, _chunks, _extract_chunk
+from kg.engines.local import IN_FLIGHT_PER_WORKER, _chunks, _extract_chunk, chunk_size, records
 from kg.records import Extraction, Paper
-
-#: Chunks in flight per worker: enough to keep workers busy, bounded to cap driver memory.
-IN_FLIGHT_PER_WORKER = 4
 
 
 def extract_dask(
@@ -28,7 +26,7 @@ def extract_dask(
     pipeline: str | None = None,
 ) -> Iterator[Extraction]:
     """Extractions of ``papers`` in input order, computed on a Dask cluster."""
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client, Future, LocalCluster
 
     with ExitStack() as stack:
         if scheduler:
@@ -39,19 +37,16 @@ def extract_dask(
                 dashboard_address=None, silence_logs=40,
             ))
             client = stack.enter_context(Client(cluster))
-        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
-        window = n_workers * IN_FLIGHT_PER_WORKER
-        pending = []
-        chunks = _chunks(papers, CHUNK)
-        for chunk in chunks:
+        # Every thread of every worker runs one chunk at a time (workers that join later
+        # still get work: the window only bounds what the driver holds).
+        slots = max(1, sum(client.nthreads().values()) or workers)
+        window = slots * IN_FLIGHT_PER_WORKER
+        pending: deque[Future] = deque()
+        for chunk in _chunks(papers, chunk_size(len(papers), slots)):
             payload = ([p.to_json() for p in chunk], pipeline)
             pending.append(client.submit(_extract_chunk, payload, pure=False))
             if len(pending) >= window:
-                yield from _records(pending.pop(0).result())
-        for fut in pending:
-            yield from _records(fut.result())
+                yield from records(pending.popleft().result())
+        while pending:
+            yield from records(pending.popleft().result())
 
-
-def _records(rows: list[dict]) -> Iterator[Extraction]:
-    for r in rows:
-        yield Extraction.from_json(r)

@@ -9,13 +9,26 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
 from kg.extract import extract
 from kg.records import Extraction, Paper
 
+#: Most papers per task: ~1 s of work, so IPC and scheduling cost nothing beside it.
 CHUNK = 64
+#: Chunks queued per worker: enough to keep every worker busy, few enough to bound memory.
+IN_FLIGHT_PER_WORKER = 4
+#: Fewest papers per task (below it the NER batches get too small to be efficient).
+MIN_CHUNK = 8
+
+
+def chunk_size(n_papers: int, workers: int) -> int:
+    """Papers per task: CHUNK, but small enough for ~8 tasks per worker on small inputs,
+    so that no worker idles at the end while another finishes a big last chunk."""
+    return max(MIN_CHUNK, min(CHUNK, -(-n_papers // (workers * 8))))
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -38,18 +51,36 @@ def default_workers() -> int:
 
 
 def extract_local(
-    papers: Iterable[Paper], workers: int = 1, pipeline: str | None = None
+    papers: list[Paper], workers: int = 1, pipeline: str | None = None
 ) -> Iterator[Extraction]:
-    """Extractions of ``papers`` in input order, using ``workers`` processes."""
+    """Extractions of ``papers`` in input order, using ``workers`` processes.
+
+    One pool for the whole run: each worker pays the ~1-2 s import and pipeline load once
+    and keeps the pipeline for every later chunk. At most ``IN_FLIGHT_PER_WORKER`` chunks
+    per worker are queued, so the driver never holds a second copy of the whole input;
+    a worker that dies (killed for memory, say) fails the build instead of hanging it,
+    which is why this is a ``ProcessPoolExecutor`` and not a ``multiprocessing.Pool``.
+    """
     if workers <= 1:
         from kg.nlp.pipeline import load_pipeline
 
         yield from extract(papers, nlp=load_pipeline(pipeline))
         return
-    ctx = mp.get_context("spawn")
-    with ctx.Pool(workers) as pool:
-        jobs = ((
-            [p.to_json() for p in chunk], pipeline) for chunk in _chunks(papers, CHUNK))
-        for records in pool.imap(_extract_chunk, jobs):
-            for r in records:
-                yield Extraction.from_json(r)
+    size = chunk_size(len(papers), workers)
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"))
+    try:
+        pending: deque[Future[list[dict]]] = deque()
+        for chunk in _chunks(papers, size):
+            pending.append(pool.submit(_extract_chunk, ([p.to_json() for p in chunk], pipeline)))
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                yield from records(pending.popleft().result())
+        while pending:
+            yield from records(pending.popleft().result())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def records(rows: list[dict]) -> Iterator[Extraction]:
+    """Extraction records back from their JSON form (as workers send them)."""
+    for r in rows:
+        yield Extraction.from_json(r)

@@ -78,6 +78,7 @@ def _infixes(hyphen_suffixes: Iterable[str]) -> list[str]:
         rf"(?<=[{ALPHA}0-9])(?:{_SPLIT_DASHES})(?=[{ALPHA}])",
         rf"(?<=[{ALPHA}0-9])[:<>=/](?=[{ALPHA}])",
         r"(?<=[^\s~])~(?=\S)",  # LaTeX non-breaking space: "OpenFlamingo~\cite{...}"
+        rf"(?<=[{ALPHA}0-9])[)\]](?=-)",  # "(RL)-based" → "RL" ")" "-" "based"
     ]
     if words:
         out.append(rf"(?<=[{ALPHA}0-9$)])-(?=(?i:{words})$)")
