@@ -92,12 +92,14 @@ def load_store(graph: str | Path | Store | nx.MultiDiGraph) -> Store:
 
 
 def read_query(query: str | Path) -> str:
-    """``query`` itself, or the text of the ``.rq`` / ``.sparql`` file it names."""
-    if isinstance(query, Path) or (
-        isinstance(query, str) and "\n" not in query and query.strip().endswith((".rq", ".sparql"))
-    ):
-        return Path(query).read_text(encoding="utf-8")
-    return str(query)
+    """``query`` itself, or the text of the file it names (``.rq``, ``.sparql`` or any
+    existing file)."""
+    if isinstance(query, Path):
+        return query.read_text(encoding="utf-8")
+    one_line = "\n" not in query and len(query) < 4096
+    if one_line and (query.strip().endswith((".rq", ".sparql")) or Path(query).is_file()):
+        return Path(query.strip()).read_text(encoding="utf-8")
+    return query
 
 
 def python_value(term: Term | None) -> Any:
@@ -232,10 +234,10 @@ def _csv_term(t: Term) -> str:
 
 
 def _base_of(store: Store) -> str | None:
-    for sol in store.query(f"SELECT ?b WHERE {{ ?b a <{DCAT}Dataset> }} LIMIT 1"):
-        b = sol["b"]
-        if isinstance(b, NamedNode):
-            return b.value
+    """The resource base of a kg export: its ``dcat:Dataset`` node (an index lookup)."""
+    for q in store.quads_for_pattern(None, NamedNode(RDF + "type"), NamedNode(DCAT + "Dataset")):
+        if isinstance(q.subject, NamedNode):
+            return q.subject.value
     return None
 
 

@@ -226,7 +226,8 @@ class _Mapper:
         yield ds, V.type, V.dcat_dataset
         yield ds, V.conforms, V.ontology
         yield ds, V.title, text(g.graph.get("name", "kg"))
-        yield ds, V.k["schemaVersion"], text(g.graph.get("kg_schema", _schema_version()))
+        version = g.graph["kg_schema"] if "kg_schema" in g.graph else _schema_version()
+        yield ds, V.k["schemaVersion"], text(version)
         for n, d in g.nodes(data=True):
             kind = d.get("kind")
             emit = {"paper": self._paper, "entity": self._entity, "code": self._code,

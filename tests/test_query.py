@@ -185,6 +185,12 @@ def test_loaded_stores_are_reused_until_the_file_changes(G, tmp_path):
     assert len(load_store(tmp_path)) == 1
 
 
+def test_a_query_file_may_have_any_name(store, tmp_path):
+    path = tmp_path / "question.txt"
+    path.write_text(QUERIES[0].read_text(encoding="utf-8"), encoding="utf-8")
+    assert query(store, str(path)).terms == query(store, QUERIES[0]).terms
+
+
 def test_updates_are_refused(store):
     with pytest.raises(ValueError, match="read-only"):
         query(store, "PREFIX x: <https://x.org/>\nINSERT DATA { x:a x:b x:c }")

@@ -4,7 +4,8 @@ Canonical and byte-identical across runs and processes: pyoxigraph writes canoni
 N-Triples (its escaping, not ours), and since the graph has no blank nodes, the sorted,
 de-duplicated lines *are* a canonical form of the graph. Turtle and JSON-LD are written
 from the triples in that same order. rdflib is not used: its N-Triples output order
-differs between processes (RDFLib/rdflib#3545) and it is ~30× slower here (DESIGN.md).
+differs between processes (RDFLib/rdflib#3545), and at 1M triples it writes Turtle two
+orders of magnitude slower (benchmarks/rdf_bench.py).
 
 JSON-LD: pyoxigraph 0.5 writes only expanded JSON-LD (no ``@context``, prefixes ignored),
 so :func:`jsonld_bytes` compacts IRIs with the export prefixes itself — a ``@context`` of
@@ -31,12 +32,29 @@ from kg.rdf import RDF, XSD, gc_paused, prefixes, to_triples
 RDF_FILES = ("graph.ttl", "graph.nt", "graph.jsonld")
 
 
-def canonical_ntriples(triples: Iterable[Triple]) -> bytes:
-    """Sorted, unique canonical N-Triples lines (a canonical form: no blank nodes).
+def canonical(triples: list[Triple]) -> tuple[bytes, list[Triple]]:
+    """Canonical N-Triples of ``triples`` — sorted, unique lines (a canonical form, since
+    kg mints no blank nodes) — and the unique triples in that same order.
 
-    Sorted before de-duplicating: the mapping emits nearly sorted lines, which Timsort
-    orders in a fraction of the time a hash set's order would cost.
+    pyoxigraph writes one line per triple in input order, so sorting line *indices* orders
+    the triples too, without parsing the lines back. The mapping emits nearly sorted lines,
+    which Timsort orders fast (a hash set's order would cost several times more).
     """
+    with gc_paused():
+        lines = serialize(triples, format=RdfFormat.N_TRIPLES).splitlines()
+        if len(lines) != len(triples):  # pragma: no cover - one line per triple, always
+            nt = canonical_ntriples(triples)
+            return nt, sorted_triples(nt)
+        order = sorted(range(len(lines)), key=lines.__getitem__)
+        keep = [i for i, j in zip(order, order[1:], strict=False) if lines[i] != lines[j]]
+        if order:
+            keep.append(order[-1])
+        nt = b"\n".join([lines[i] for i in keep]) + b"\n" if keep else b""
+        return nt, [triples[i] for i in keep]
+
+
+def canonical_ntriples(triples: Iterable[Triple]) -> bytes:
+    """Sorted, unique canonical N-Triples lines (a canonical form: no blank nodes)."""
     with gc_paused():
         lines = serialize(triples, format=RdfFormat.N_TRIPLES).splitlines()
         lines.sort()
@@ -47,7 +65,7 @@ def canonical_ntriples(triples: Iterable[Triple]) -> bytes:
 
 
 def sorted_triples(nt: bytes) -> list[Triple]:
-    """The triples of canonical N-Triples, in file order."""
+    """The triples of (canonical) N-Triples, in file order."""
     with gc_paused():
         return [q.triple for q in parse(nt, format=RdfFormat.N_TRIPLES)]
 
@@ -58,14 +76,23 @@ def turtle_bytes(triples: Iterable[Triple], base: str | None = None) -> bytes:
 
 
 class _Compactor:
-    """IRI → compact IRI (``kgo:Paper``) for prefixes whose remainder expands back safely."""
+    """IRI → compact IRI (``kgo:Paper``, ``entity:gsm8k``) that expands back to the IRI."""
 
-    def __init__(self, prefix_map: dict[str, str]) -> None:
+    def __init__(self, prefix_map: dict[str, str], base: str) -> None:
         # Longest namespace first, so the resource base never shadows a longer namespace.
         self.items = sorted(prefix_map.items(), key=lambda kv: -len(kv[1]))
+        self.base = base
+        self.kinds = {p for p, ns in prefix_map.items() if ns == f"{base}{p}/"}
+        # Fast path for resource IRIs, unless a vocabulary lives under the base.
+        self.fast = not any(ns.startswith(base) and ns != base and p not in self.kinds
+                            for p, ns in prefix_map.items())
         self.cache: dict[str, str] = {}
 
     def __call__(self, iri: str) -> str:
+        if self.fast and iri.startswith(self.base):
+            kind, sep, tail = iri[len(self.base):].partition("/")
+            if sep and kind in self.kinds and not tail.startswith("//"):
+                return f"{kind}:{tail}"
         out = self.cache.get(iri)
         if out is None:
             out = iri
@@ -74,46 +101,50 @@ class _Compactor:
                 if iri.startswith(ns) and not rest.startswith("//"):
                     out = f"{prefix}:{rest}"
                     break
-            if len(self.cache) < 100_000:
+            if len(self.cache) < 10_000:
                 self.cache[iri] = out
         return out
 
 
 def _jsonld_nodes(triples: Iterable[Triple], compact: _Compactor) -> Iterator[dict]:
     rdf_type = RDF + "type"
-    xsd_string = XSD + "string"
-    node: dict | None = None
+    xsd_string = NamedNode(XSD + "string")
+    vocab: dict[str, str] = {}  # predicates, classes and datatypes: few, so cached
+    node: dict = {}
     subject = None
     for t in triples:
-        if t.subject.value != subject:
-            if node is not None:
+        s = t.subject.value
+        if s != subject:
+            if node:
                 yield node
-            subject = t.subject.value
-            node = {"@id": compact(subject)}
-        assert node is not None
+            subject = s
+            node = {"@id": compact(s)}
         p, o = t.predicate.value, t.object
-        if p == rdf_type and isinstance(o, NamedNode):
-            node.setdefault("@type", []).append(compact(o.value))
-            continue
         if isinstance(o, NamedNode):
+            if p == rdf_type:
+                c = vocab.get(o.value) or vocab.setdefault(o.value, compact(o.value))
+                node.setdefault("@type", []).append(c)
+                continue
             value: dict = {"@id": compact(o.value)}
         elif isinstance(o, Literal):
             value = {"@value": o.value}
             if o.language:
                 value["@language"] = o.language
-            elif o.datatype.value != xsd_string:
-                value["@type"] = compact(o.datatype.value)
+            elif o.datatype != xsd_string:
+                dt = o.datatype.value
+                value["@type"] = vocab.get(dt) or vocab.setdefault(dt, compact(dt))
         else:  # pragma: no cover - kg.rdf mints no blank nodes or triple terms
             raise ValueError(f"cannot write {o!r} as JSON-LD")
-        node.setdefault(compact(p), []).append(value)
-    if node is not None:
+        key = vocab.get(p) or vocab.setdefault(p, compact(p))
+        node.setdefault(key, []).append(value)
+    if node:
         yield node
 
 
 def jsonld_bytes(triples: Iterable[Triple], base: str | None = None) -> bytes:
     """Compact-IRI JSON-LD 1.1 with an ``@context`` of the export prefixes."""
     pmap = prefixes(base)
-    compact = _Compactor(pmap)
+    compact = _Compactor(pmap, pmap["kg"])
     dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
     context = json.dumps({"@context": pmap}, ensure_ascii=False, sort_keys=True, indent=1)
     parts = [context[:-2], ',\n "@graph": [\n']
@@ -151,8 +182,7 @@ def write_rdf(g: nx.MultiDiGraph, out: str | Path, base: str | None = None,
     two graphs. Returns the paths written.
     """
     out = Path(out)
-    nt = canonical_ntriples(to_triples(g, base))
-    triples = sorted_triples(nt)
+    nt, triples = canonical(to_triples(g, base))
     written = []
     for name, data in (("graph.nt", nt), ("graph.ttl", turtle_bytes(triples, base)),
                        ("graph.jsonld", jsonld_bytes(triples, base))):
