@@ -16,6 +16,8 @@ and :mod:`kg.analysis` for questions over ``G``. Names are imported on first use
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 #: public name → module that defines it
@@ -40,6 +42,24 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
+
+
+class _PublicAPI(types.ModuleType):
+    """``kg.build`` is both a function and a submodule (as are ``query``, ``load``,
+    ``extract`` and ``resolve``). Importing a submodule makes Python set it as an attribute
+    of the package, which would hide the function; public names always mean the function.
+    The submodules stay reachable through ``sys.modules`` and ``from kg.build import ...``.
+    """
+
+    def __getattribute__(self, name: str) -> Any:
+        value = super().__getattribute__(name)
+        if (isinstance(value, types.ModuleType) and name in _EXPORTS
+                and value.__name__ == _EXPORTS[name]):
+            return getattr(value, name)
+        return value
+
+
+sys.modules[__name__].__class__ = _PublicAPI
 
 
 def __getattr__(name: str) -> Any:

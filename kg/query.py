@@ -1,7 +1,7 @@
 """SPARQL 1.1 over kg's exports, with pyoxigraph as the engine (``kg query``).
 
 Why pyoxigraph and not rdflib: on the same 1M-triple graph it answers the example queries
-in ontology/queries/ one to two orders of magnitude faster (see benchmarks/rdf_bench.py),
+in ontology/queries/ 9× to ~1,900× faster (geometric mean ~50×; benchmarks/rdf_bench.py),
 and the answers are the same (tests/test_query.py compares both engines on every query).
 
 A graph is any of: a build directory (its ``graph.ttl``), a ``.ttl`` / ``.nt`` /
