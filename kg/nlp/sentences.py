@@ -10,6 +10,7 @@ the evidence sentence of an edge.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -56,6 +57,12 @@ def _is_boundary(text: str, end: int) -> bool:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans ``(start, end)`` of the sentences of ``text``; trimmed of spaces."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Cached: the graph builder asks for the sentences of one abstract once per edge."""
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _END.finditer(text):
@@ -75,12 +82,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             e -= 1
         if e > s:
             out.append((s, e))
-    return out
+    return tuple(out)
 
 
 def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
     """The span of the sentence(s) holding ``[start, end)`` (the whole text if none does)."""
-    spans = sentence_spans(text)
+    spans = _sentence_spans(text)
     first = next(((s, e) for s, e in spans if s <= start < e), None)
     if first is None:
         return 0, len(text)
