@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
 import os
 import random
@@ -168,6 +169,8 @@ class _StageTrace(threading.Thread):
         super().__init__(daemon=True)
         self.status = status
         self.stage = "start"
+        self.t0 = time.perf_counter()
+        self.started: dict[str, float] = {}  # stage -> seconds after start, when it began
         self.peaks: dict[str, int] = {}
         self.stop = threading.Event()
 
@@ -178,10 +181,13 @@ class _StageTrace(threading.Thread):
             self.peaks[stage] = max(self.peaks.get(stage, 0), rss)
             n += 1
             if n % 25 == 0:
-                self.status.write_text(json.dumps({"stage": stage, "rss": rss}))
+                self.status.write_text(json.dumps({
+                    "stage": stage, "rss": rss, "started_s": self.started, "peaks": self.peaks}))
 
     def enter(self, stage: str) -> None:
+        self.started[stage] = round(time.perf_counter() - self.t0, 2)
         self.stage = stage
+        self.peaks[stage] = max(self.peaks.get(stage, 0), _rss_of_self())  # short stages too
 
     def wrap(self, module: Any, name: str, stage: str) -> None:
         """Mark ``stage`` when ``module.name`` is called (measurement only: same call)."""
@@ -197,25 +203,21 @@ class _StageTrace(threading.Thread):
 def child_build(args: argparse.Namespace) -> dict[str, Any]:
     """One ``kg build`` (build_exports), timed, with the driver's RSS peak per stage."""
     t_import = time.perf_counter()
-    import kg.export
-    import kg.export.graphml
-    import kg.export.html
-    import kg.export.rdf_files
-    import kg.ingest
     from kg.build import BuildOptions, build_exports
 
-    build_module = sys.modules["kg.build"]  # kg.build is the function; the module is here
-
+    # The modules themselves (``kg.build`` etc. as attributes of ``kg`` are public functions).
+    mod = {name: importlib.import_module(f"kg.{name}") for name in (
+        "build", "ingest", "export", "export.graphml", "export.rdf_files", "export.html")}
     import_s = time.perf_counter() - t_import
     trace = _StageTrace(Path(str(args.result) + ".status"))
     for module, name, stage in (
-            (kg.ingest, "read_papers", "ingest"), (build_module, "extract_papers", "extract"),
-            (build_module, "resolve", "resolve"), (build_module, "build_graph", "graph"),
-            (kg.export, "write_extractions", "export_extractions"),
-            (kg.export.graphml, "write_graphml", "export_graphml"),
-            (kg.export.rdf_files, "write_rdf", "export_rdf"),
-            (kg.export.html, "write_html", "export_html")):
-        trace.wrap(module, name, stage)
+            ("ingest", "read_papers", "ingest"), ("build", "extract_papers", "extract"),
+            ("build", "resolve", "resolve"), ("build", "build_graph", "graph"),
+            ("export", "write_extractions", "export_extractions"),
+            ("export.graphml", "write_graphml", "export_graphml"),
+            ("export.rdf_files", "write_rdf", "export_rdf"),
+            ("export.html", "write_html", "export_html")):
+        trace.wrap(mod[module], name, stage)
     trace.start()
     options = BuildOptions(workers=args.workers, engine=args.engine, cache_dir=None,
                            quiet=True)
@@ -343,8 +345,12 @@ def run_child(kind: str, argv: list[str], rss_cap: int, time_cap: float) -> dict
     except (OSError, ValueError):
         result = {}
     if stopped:
-        with contextlib.suppress(OSError, ValueError):
-            stopped += " during " + json.loads(status_path.read_text())["stage"]
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            status = json.loads(status_path.read_text())
+            stopped += " during " + status["stage"]
+            # How far it got: when each stage began (s after the build started).
+            result["started_s"] = status.get("started_s", {})
+            result["stage_peak_rss"] = status.get("peaks", {})
     result_path.unlink(missing_ok=True)
     status_path.unlink(missing_ok=True)
     if not result and not stopped:
@@ -453,6 +459,9 @@ class Bench:
         if b["stopped"]:
             print(f"  {name:>5}: build {b['stopped']} (tree peak {fmt_mb(b['tree_peak_rss'])} MB)",
                   flush=True)
+            if b.get("started_s"):
+                print("         stages began at (s): " + ", ".join(
+                    f"{k} {v:,.0f}" for k, v in b["started_s"].items()), flush=True)
             return
         t = b["timings_s"]
         stages = " ".join(f"{t.get(s, 0):7.2f}" for s in STAGES)
