@@ -8,8 +8,11 @@
 * Paper level on ``../shared/annotation/dev.jsonl`` with the shared ``score_gold.py``.
 * Paper level on the held-out 15% of the project's own annotations
   (``training/annotations``; never trained on nor used for model selection).
+* ``owndev``: paper level on the project's own dev split (10% of its annotations), the set
+  rules are developed on (not part of the default run).
 
-usage: python benchmarks/eval.py [--shared ../shared] [--only scier|dev|heldout] [--json F]
+usage: python benchmarks/eval.py [--shared ../shared] [--only scier|dev|heldout|owndev]
+                                 [--json F]
 """
 
 from __future__ import annotations
@@ -111,7 +114,9 @@ def eval_papers(shared: Path, nlp, gold_path: Path, papers: list[Paper]) -> dict
     return {k: s[k] for k in keep}
 
 
-def heldout_set(shared: Path) -> tuple[Path, list[Paper]]:
+def heldout_set(shared: Path, split: str = "heldout") -> tuple[Path, list[Paper]]:
+    """Gold file and papers of one split of the project's own annotations (``split_of``),
+    without the papers that are also in the sample corpus."""
     corpus = annotated_texts(shared)
     excluded = sample_titles()
     gold = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False)  # noqa: SIM115
@@ -121,7 +126,7 @@ def heldout_set(shared: Path) -> tuple[Path, list[Paper]]:
             if not line.strip():
                 continue
             ann = json.loads(line)
-            if split_of(ann["id"]) != "heldout" or ann["id"] not in corpus:
+            if split_of(ann["id"]) != split or ann["id"] not in corpus:
                 continue
             if norm_name(corpus[ann["id"]]["title"]) in excluded:
                 continue
@@ -136,7 +141,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--pipeline", default=None, help="pipeline directory (default: shipped)")
-    ap.add_argument("--only", choices=["scier", "dev", "heldout"], default=None)
+    ap.add_argument("--only", choices=["scier", "dev", "heldout", "owndev"], default=None)
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args()
     nlp = load_pipeline(args.pipeline)
@@ -150,6 +155,9 @@ def main() -> None:
     if args.only in (None, "heldout"):
         gold, papers = heldout_set(args.shared)
         figures["heldout"] = eval_papers(args.shared, nlp, gold, papers)
+    if args.only == "owndev":
+        gold, papers = heldout_set(args.shared, "dev")
+        figures["owndev"] = eval_papers(args.shared, nlp, gold, papers)
     if args.only in (None, "scier"):
         figures["scier"] = eval_scier(args.shared, nlp)
     print(_table(figures))
@@ -159,7 +167,7 @@ def main() -> None:
 
 def _table(figures: dict) -> str:
     lines = []
-    for name in ("dev", "heldout"):
+    for name in ("dev", "heldout", "owndev"):
         if name in figures:
             f = figures[name]
             def fmt(t: list) -> str:
