@@ -63,8 +63,12 @@ class _Groups:
             self.parent[hi] = lo
 
 
-def _title_prefix_span(doc: Doc) -> Span | None:
-    """"ReFT: Reasoning with …" → the span "ReFT", when it looks like a name."""
+def _title_prefix_span(doc: Doc, abstract: str = "") -> Span | None:
+    """"ReFT: Reasoning with …" → the span "ReFT", when it looks like a name.
+
+    A prefix of several words ("Beyond Binary Rewards: …", "Synthetic Vision: …") is as a
+    rule a catchphrase, not a name: it counts only when the abstract uses it too.
+    """
     m = _TITLE_PREFIX.match(doc.text)
     if not m:
         return None
@@ -72,6 +76,8 @@ def _title_prefix_span(doc: Doc) -> Span | None:
     if span is None or len(span) > 3 or is_generic(span.text):
         return None
     text = span.text
+    if len(text.split()) > 1 and name_key(text) not in name_key(abstract):
+        return None
     # A name, not a phrase: one token with a capital past the first letter or a digit,
     # or a short capitalised name.
     distinctive = any(c.isupper() for c in text[1:]) or any(c.isdigit() for c in text)
@@ -118,7 +124,7 @@ def _longest_inner(ent: Span, keys: dict[str, Span]) -> Span | None:
 def paper_extraction(paper: Paper, title: Doc, abstract: Doc) -> Extraction:
     """The ``Extraction`` record of ``paper`` from its processed title and abstract."""
     docs = {"title": title, "abstract": abstract}
-    prefix = _title_prefix_span(title)
+    prefix = _title_prefix_span(title, abstract.text)
     mentions: list[tuple[str, Span]] = [("abstract", ent) for ent in abstract.ents]
     mentions += [("title", ent) for ent in _title_entities(title, abstract, prefix)]
     prefix_key = None
@@ -223,28 +229,47 @@ def _relations(
                     confidence=cand.confidence, source="rule",
                 )
     # Paper-level: the paper's main contribution is evaluated on its datasets, used for its
-    # tasks and built on the methods and models it uses. Abstracts state these through
-    # their structure ("We propose X … experiments on D …") more than in one sentence.
+    # tasks and built on the methods and models it uses and on its other contributions.
+    # Abstracts state these through their structure ("We propose X … experiments on D …")
+    # more than in one sentence.
+    def add(head: str, rel: str, tail: str, e: Entity) -> None:
+        if head != tail and (head, rel, tail) not in found:
+            found[(head, rel, tail)] = Relation(
+                head=head, rel=rel, tail=tail, evidence=_sentence_of(e, docs),
+                confidence=0.5, source="rule",
+            )
+
     main = _main_contribution(entities)
     if main is not None:
         for e in entities:
             rel = _PAPER_LEVEL.get((e.type, e.role))
-            if rel is None or e is main or (main.name, rel, e.name) in found:
+            if rel is None or e is main:
                 continue
-            if rel == "based_on" and not _near(main, e, docs):
+            if rel == "based_on" and e.role == "uses" and not _near(main, e, docs):
                 continue
-            found[(main.name, rel, e.name)] = Relation(
-                head=main.name, rel=rel, tail=e.name, evidence=_sentence_of(e, docs),
-                confidence=0.5, source="rule",
-            )
+            add(main.name, rel, e.name, e)
+    else:
+        # A paper that contributes a dataset and no method: the dataset serves the tasks,
+        # and the models the paper runs are evaluated on it.
+        data = [e for e in entities if e.role == "proposes" and e.type == "Dataset"]
+        if data:
+            for e in entities:
+                if e.type == "Task" and e.role in ("addresses", "proposes"):
+                    add(data[0].name, "used_for", e.name, e)
+                elif e.type == "Model" and e.role == "uses":
+                    add(e.name, "evaluated_on", data[0].name, e)
     return [found[k] for k in sorted(found)]
 
 
 _PAPER_LEVEL = {
     ("Dataset", "evaluates_on"): "evaluated_on",
+    ("Dataset", "proposes"): "evaluated_on",
     ("Task", "addresses"): "used_for",
+    ("Task", "proposes"): "used_for",
     ("Method", "uses"): "based_on",
     ("Model", "uses"): "based_on",
+    # The paper's other contributions are components of its main one.
+    ("Method", "proposes"): "based_on",
 }
 
 

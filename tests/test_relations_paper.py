@@ -1,0 +1,73 @@
+"""Paper-level relations and roles on hand-written abstracts (rules of kg/nlp/paper.py,
+relations.py and roles.py), with an ``entity_ruler`` standing in for the trained NER."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from kg.nlp.paper import paper_extraction
+from kg.records import Paper
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import kg.nlp.pipeline  # noqa: F401  registers the factories
+
+    tokenizer = {"@tokenizers": "kg.scientific_tokenizer.v1"}
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": tokenizer}})
+    nlp.add_pipe("kg_sentences")
+    ruler = nlp.add_pipe("entity_ruler")
+    words = {
+        "Method": ["FooNet", "BarFormer", "gated fusion", "skip connections", "PPO", "DQN",
+                   "A3C", "Evolution Strategies", "LoRA", "beam search", "Binary Rewards",
+                   "random sampling", "hard negative sampling"],
+        "Model": ["Llama-2-7B", "GPT-4", "Mistral-7B"],
+        "Dataset": ["GSM8K", "TinyQA", "Wikipedia", "SQuAD"],
+        "Task": ["question answering", "image segmentation", "reading comprehension"],
+        "Metric": ["accuracy"],
+    }
+    ruler.add_patterns([{"label": lab, "pattern": w} for lab, ws in words.items() for w in ws])
+    for name in ("kg_abbreviations", "kg_entity_merger", "kg_entity_filter",
+                 "kg_entity_typing", "kg_relations", "kg_results"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def run(nlp, title: str, abstract: str):
+    paper = Paper(id="p", title=title, abstract=abstract)
+    return paper_extraction(paper, nlp(title), nlp(abstract))
+
+
+def rels(ext):
+    return {(r.head, r.rel, r.tail) for r in ext.relations}
+
+
+def roles(ext):
+    return {e.name: e.role for e in ext.entities}
+
+
+def test_main_contribution_is_based_on_the_papers_other_contributions(nlp):
+    ext = run(nlp, "FooNet for image segmentation",
+              "We propose FooNet for image segmentation. We also introduce gated fusion, "
+              "a module that merges features.")
+    assert roles(ext)["gated fusion"] == "proposes"
+    assert ("FooNet", "based_on", "gated fusion") in rels(ext)
+
+
+def test_proposed_dataset_serves_the_tasks_and_models_are_evaluated_on_it(nlp):
+    ext = run(nlp, "TinyQA: a benchmark for question answering",
+              "We introduce TinyQA, a new benchmark for question answering. "
+              "We test Llama-2-7B and GPT-4 on it.")
+    assert roles(ext)["TinyQA"] == "proposes"
+    assert ("TinyQA", "used_for", "question answering") in rels(ext)
+    assert ("GPT-4", "evaluated_on", "TinyQA") in rels(ext)
+    assert ("Llama-2-7B", "evaluated_on", "TinyQA") in rels(ext)
+
+
+def test_catchphrase_title_prefix_is_not_the_contribution(nlp):
+    ext = run(nlp, "Beyond Binary Rewards: Training FooNet to Reason",
+              "We propose FooNet, trained with PPO, and evaluate it on GSM8K.")
+    assert roles(ext).get("Binary Rewards") != "proposes"
+    assert ("FooNet", "evaluated_on", "GSM8K") in rels(ext)
+    assert not any(r.head == "Binary Rewards" for r in ext.relations)
