@@ -2,8 +2,9 @@
 
 Steps: build the DocBin corpora (:mod:`prepare_data`), train tok2vec + ner with
 ``spacy train`` on ``training/config.cfg``, then assemble the full pipeline (scientific
-tokenizer, sentence rules, the trained NER and the rule components) and write it into the
-package with ``nlp.to_disk``.
+tokenizer, sentence rules, the trained NER and the rule components), train the Model/Method
+name classifier of ``kg_entity_typing`` (:mod:`train_typing`, seconds) and write it all
+into the package with ``nlp.to_disk``.
 
 usage: python training/train.py [--shared ../shared] [--max-steps N] [--no-scirex]
 """
@@ -19,7 +20,9 @@ import time
 from pathlib import Path
 
 from spacy.cli.train import train as spacy_train
+from train_typing import examples, typed_names
 
+from kg.nlp.name_classifier import NameClassifier
 from kg.nlp.pipeline import assemble, default_pipeline_path
 
 ROOT = Path(__file__).resolve().parent
@@ -55,6 +58,8 @@ def main() -> None:
         spacy_train(ROOT / "config.cfg", args.output, overrides=overrides)
     t2 = time.perf_counter()
     nlp = assemble(args.from_model or args.output / "model-best")
+    nlp.get_pipe("kg_entity_typing").classifier = NameClassifier.fit(
+        examples(typed_names(args.shared, "train")))
     nlp.meta.update({
         "name": "kg_extractor",
         "version": "0.1.0",

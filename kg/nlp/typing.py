@@ -4,17 +4,22 @@ Transformer, supervised fine-tuning).
 
 The statistical NER is trained with one label for both (its training data, SciREX, does not
 separate them), so this step decides, in order of reliability: what the gazetteer knows;
-what the text says about the name ("X, a 7B model", "the X algorithm"); and the name's
-shape (size suffixes, version numbers, technique head words).
+sizes in the name ("-7B"); what the text says about the name ("X, a 7B model", "the X
+algorithm"); and a classifier of the name's make-up (:mod:`kg.nlp.name_classifier`, trained
+on the project's annotations, stored with the component by ``to_disk``), or, without one,
+the name's shape (version numbers, technique head words).
 """
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.nlp.name_classifier import NameClassifier, name_features
 from kg.normalize import word_set
 
 #: Head words of technique names: "… learning", "… tuning", "… attention".
@@ -108,15 +113,25 @@ def context_type(span: Span, window: int = 7) -> str | None:
     return None
 
 
-def decide_type(span: Span, gazetteer_type: str | None = None) -> str:
+def decide_type(span: Span, gazetteer_type: str | None = None,
+                classifier: NameClassifier | None = None) -> str:
     """Final Model/Method decision for a Method or Model span.
 
-    The gazetteer knows best, then the name's shape, then what the context calls it; the
-    statistical NER's own label (when it was trained to separate the two) breaks the tie.
+    The gazetteer knows best, then a size in the name, then what the context calls it,
+    then the name classifier (or, without one, the shape rules); the statistical NER's own
+    label breaks the tie.
     """
     if gazetteer_type in ("Model", "Method"):
         return gazetteer_type
-    return shape_type(span.text) or context_type(span) or span.label_
+    if _SIZE.search(span.text):
+        return "Model"
+    said = context_type(span)
+    if said:
+        return said
+    shape = shape_type(span.text)
+    if classifier:
+        return classifier.predict(name_features(span.text, shape))
+    return shape or span.label_
 
 
 @Language.factory("kg_entity_typing", default_config={})
@@ -125,14 +140,20 @@ def make_entity_typing(nlp: Language, name: str) -> EntityTyping:
 
 
 class EntityTyping:
-    """Relabels ``Method`` entities as ``Model`` where the evidence says so."""
+    """Relabels ``Method`` entities as ``Model`` (and back) where the evidence says so."""
+
+    FILE = "name_classifier.json"
+
+    def __init__(self, classifier: NameClassifier | None = None) -> None:
+        self.classifier = classifier or NameClassifier()
 
     def __call__(self, doc: Doc) -> Doc:
         ents = []
         for ent in doc.ents:
             if ent.label_ in ("Method", "Model"):
                 gaz = ent.kb_id_.split("|", 1)[0] if ent.kb_id_ else None
-                label = decide_type(ent, gaz if gaz in ("Model", "Method") else None)
+                label = decide_type(ent, gaz if gaz in ("Model", "Method") else None,
+                                    self.classifier)
                 if label != ent.label_:
                     ent = Span(doc, ent.start, ent.end, label=label, kb_id=ent.kb_id)
             ents.append(ent)
@@ -140,7 +161,17 @@ class EntityTyping:
         return doc
 
     def to_disk(self, path, exclude=()) -> None:
-        return None
+        if not self.classifier:
+            return
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / self.FILE).write_text(
+            json.dumps(self.classifier.to_dict(), ensure_ascii=False, indent=0,
+                       sort_keys=True) + "\n", encoding="utf-8")
 
     def from_disk(self, path, exclude=()) -> EntityTyping:
+        file = Path(path) / self.FILE
+        if file.exists():
+            self.classifier = NameClassifier.from_dict(
+                json.loads(file.read_text(encoding="utf-8")))
         return self
