@@ -371,6 +371,13 @@ def to_triples(g: nx.MultiDiGraph, base: str | None = None) -> list[Triple]:
         return [Triple(s, p, o) for s, p, o in _Mapper(base).triples(g)]
 
 
+def iter_triples(g: nx.MultiDiGraph, base: str | None = None) -> Iterator[Triple]:
+    """The triples of :func:`to_triples` one at a time, for writers that must not hold
+    them all (:func:`kg.export.rdf_files.write_rdf`)."""
+    for s, p, o in _Mapper(base).triples(g):
+        yield Triple(s, p, o)
+
+
 def to_quads(g: nx.MultiDiGraph, base: str | None = None) -> list[Quad]:
     """The same triples as :func:`to_triples`, as default-graph quads for a ``Store``."""
     with gc_paused():

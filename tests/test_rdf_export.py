@@ -141,3 +141,59 @@ def test_output_is_byte_identical_across_processes(out, tmp_path):
         assert proc.wait(timeout=60) == 0
         for p in out.iterdir():
             assert (tmp_path / seed / p.name).read_bytes() == p.read_bytes(), (seed, p.name)
+
+
+def _in_memory(g, shards: int) -> dict[str, bytes]:
+    """The exports as the former writer made them: every triple and line at once."""
+    from kg.export.rdf_files import canonical, jsonld_bytes, shard_lines, turtle_bytes
+    from kg.rdf import to_triples
+
+    nt, triples = canonical(to_triples(g))
+    files = {"graph.nt": nt, "graph.ttl": turtle_bytes(triples),
+             "graph.jsonld": jsonld_bytes(triples)}
+    files.update({f"graph-{n:03d}.nt": d for n, d in enumerate(shard_lines(nt, shards))})
+    return files
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 37, 400, 10**6])
+def test_streaming_writer_equals_the_in_memory_canonical_form(tmp_path, chunk):
+    """Runs of ``chunk`` triples, spilled and merged (1 and 5: more runs than
+    ``FAN_IN``, so runs are merged level by level too), give the same bytes as sorting
+    everything in memory; the spill folder is gone afterwards."""
+    g = corpus()
+    write_rdf(g, tmp_path, shards=3, chunk=chunk)
+    got = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert got == _in_memory(g, 3)
+
+
+def test_streaming_writer_merges_duplicates_across_runs(tmp_path, monkeypatch):
+    """The same triple in two runs is written once."""
+    import kg.export.rdf_files as rf
+
+    real = rf.iter_triples
+    monkeypatch.setattr(rf, "iter_triples", lambda g, base=None: (
+        t for _ in range(2) for t in real(g, base)))
+    write_rdf(corpus(), tmp_path, chunk=100)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {
+        k: v for k, v in _in_memory(corpus(), 1).items() if not k.startswith("graph-")}
+
+
+def test_a_failing_export_leaves_no_file(tmp_path, monkeypatch):
+    """An export stopped mid-way (after spilling runs and writing some chunks) leaves
+    neither a partial file nor the spill folder."""
+    import kg.export.rdf_files as rf
+
+    calls = 0
+    real = rf._JsonLdChunks.__call__
+
+    def failing(self, triples):
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("stopped")
+        return real(self, triples)
+
+    monkeypatch.setattr(rf._JsonLdChunks, "__call__", failing)
+    with pytest.raises(RuntimeError, match="stopped"):
+        write_rdf(corpus(), tmp_path, shards=2, chunk=50)
+    assert list(tmp_path.iterdir()) == []

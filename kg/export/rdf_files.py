@@ -18,15 +18,19 @@ Every file goes through :mod:`kg.atomic`: a build killed mid-way leaves the old 
 
 from __future__ import annotations
 
+import contextlib
+import heapq
 import json
+import tempfile
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 import networkx as nx
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from kg.atomic import atomic_write
-from kg.rdf import RDF, XSD, gc_paused, prefixes, to_triples
+from kg.rdf import RDF, XSD, gc_paused, iter_triples, prefixes
 
 #: Files :func:`write_rdf` writes (shards come on top).
 RDF_FILES = ("graph.ttl", "graph.nt", "graph.jsonld")
@@ -173,27 +177,210 @@ def _write(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
+# -- the streaming writer ---------------------------------------------------------------------
+
+#: Triples per sorted run and per output chunk (:func:`write_rdf`): the export holds about
+#: two chunks of triples and lines at a time (~0.2 GB), whatever the size of the graph.
+CHUNK = 200_000
+
+
+def _sorted_run(rows: list[Triple]) -> list[bytes]:
+    """Sorted unique N-Triples lines (newline-terminated) of ``rows``."""
+    lines = serialize(rows, format=RdfFormat.N_TRIPLES).splitlines(keepends=True)
+    lines.sort()
+    unique = [a for a, b in zip(lines, lines[1:], strict=False) if a != b]
+    if lines:
+        unique.append(lines[-1])
+    return unique
+
+
+#: Most runs merged at once (open files); more runs are first merged level by level.
+FAN_IN = 64
+
+
+def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:
+    last = None
+    for line in lines:
+        if line != last:
+            yield line
+            last = line
+
+
+@contextlib.contextmanager
+def sorted_lines(triples: Iterable[Triple], workdir: Path, chunk: int = CHUNK
+                 ) -> Iterator[Iterator[bytes]]:
+    """The sorted, unique canonical N-Triples lines of ``triples`` (each ending in a
+    newline), with at most ~two chunks of ``chunk`` triples in memory.
+
+    Each chunk is serialised by pyoxigraph, sorted and de-duplicated into a run; all runs
+    but the last are spilled to temporary files in ``workdir`` (removed on exit) and
+    merged (``heapq.merge``), at most :data:`FAN_IN` at a time: every :data:`FAN_IN` runs of
+    one level are merged into one run of the next. Lines sort the same with or without
+    their newline: no line is a proper prefix of another, since every line ends with its
+    object term and `` .``.
+    """
+    it = iter(triples)
+    with contextlib.ExitStack() as stack:
+        spill: Path | None = None
+        levels: list[list[Path]] = []
+        count = 0
+        pending: list[bytes] = []
+
+        def new_run(level: int) -> Path:
+            nonlocal spill, count
+            if spill is None:
+                spill = Path(stack.enter_context(tempfile.TemporaryDirectory(
+                    prefix=".kg-rdf-runs-", dir=workdir)))
+            count += 1
+            return spill / f"run-{level}-{count:06d}.nt"
+
+        def add(path: Path, level: int) -> None:
+            while len(levels) <= level:
+                levels.append([])
+            levels[level].append(path)
+            if len(levels[level]) >= FAN_IN:
+                runs, levels[level] = levels[level], []
+                merged = new_run(level + 1)
+                with contextlib.ExitStack() as files, open(merged, "wb") as fh:
+                    sources = [files.enter_context(open(r, "rb", buffering=1 << 16))
+                               for r in runs]
+                    fh.writelines(_unique(heapq.merge(*sources)))
+                for r in runs:
+                    r.unlink()
+                add(merged, level + 1)
+
+        while True:
+            batch = list(islice(it, max(1, int(chunk))))
+            if not batch:
+                break
+            run = _sorted_run(batch)
+            del batch
+            if pending:
+                path = new_run(0)
+                with open(path, "wb") as fh:
+                    fh.writelines(pending)
+                add(path, 0)
+            pending = run
+        if not levels:
+            yield iter(pending)
+            return
+        files = [stack.enter_context(open(r, "rb", buffering=1 << 16))
+                 for level in levels for r in level]
+        yield _unique(heapq.merge(*files, iter(pending)))
+
+
+def _subject_chunks(lines: Iterator[bytes], chunk: int) -> Iterator[list[bytes]]:
+    """``lines`` in lists of about ``chunk`` lines, cut only where the subject changes
+    (every subject's lines are consecutive in sorted N-Triples)."""
+    buf: list[bytes] = []
+    size = max(1, int(chunk))
+    subject = b""
+    for line in lines:
+        if len(buf) >= size and not line.startswith(subject):
+            yield buf
+            buf = []
+        if not buf or not line.startswith(subject):
+            subject = line[:line.index(b" ") + 1]  # no blank nodes: IRIs have no spaces
+        buf.append(line)
+    if buf:
+        yield buf
+
+
+class _TurtleChunks:
+    """Turtle of sorted triples given chunk by chunk (cut at subject boundaries), bytes
+    identical to :func:`turtle_bytes` of them all: pyoxigraph starts every document with
+    the same ``@prefix`` lines, which are kept from the first chunk only."""
+
+    def __init__(self, base: str | None) -> None:
+        self.prefixes = prefixes(base)
+        self.first = True
+
+    def __call__(self, triples: list[Triple]) -> bytes:
+        data = serialize(triples, format=RdfFormat.TURTLE, prefixes=self.prefixes)
+        if self.first:
+            self.first = False
+            return data
+        head = 0
+        while data.startswith(b"@prefix ", head):
+            head = data.index(b"\n", head) + 1
+        return data[head:]
+
+
+class _JsonLdChunks:
+    """JSON-LD of sorted triples given chunk by chunk (cut at subject boundaries), bytes
+    identical to :func:`jsonld_bytes` of them all."""
+
+    def __init__(self, base: str | None) -> None:
+        pmap = prefixes(base)
+        self.compact = _Compactor(pmap, pmap["kg"])
+        self.dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
+                                     separators=(",", ":")).encode
+        context = json.dumps({"@context": pmap}, ensure_ascii=False, sort_keys=True, indent=1)
+        self.head = (context[:-2] + ',\n "@graph": [\n').encode("utf-8")
+        self.tail = b"\n ]\n}\n"
+        self.sep = ""
+
+    def __call__(self, triples: list[Triple]) -> bytes:
+        parts = []
+        for node in _jsonld_nodes(triples, self.compact):
+            parts.append(self.sep)
+            parts.append(self.dump(node))
+            self.sep = ",\n"
+        return "".join(parts).encode("utf-8")
+
+
+def _write_shards(nt: Path, out: Path, shards: int, total: int) -> list[Path]:
+    """``nt`` cut like :func:`shard_lines` into ``shards`` files, streaming."""
+    k = max(1, int(shards))
+    width = max(3, len(str(k - 1)))
+    size, extra = divmod(total, k)
+    written = []
+    with open(nt, "rb", buffering=1 << 20) as src:
+        for n in range(k):
+            path = out / f"graph-{n:0{width}d}.nt"
+            with atomic_write(path, "wb", encoding=None, newline=None) as fh:
+                fh.writelines(islice(src, size + (1 if n < extra else 0)))
+            written.append(path)
+    return written
+
+
 def write_rdf(g: nx.MultiDiGraph, out: str | Path, base: str | None = None,
-              shards: int = 0) -> list[Path]:
+              shards: int = 0, chunk: int = CHUNK) -> list[Path]:
     """Write ``graph.ttl``, ``graph.nt`` and ``graph.jsonld`` of ``g`` into ``out``.
 
     ``shards=K`` (K ≥ 1) also writes ``graph-000.nt`` … ``graph-<K-1>.nt``; shards of an
     earlier build that this one does not write are removed, so the directory never mixes
     two graphs. Returns the paths written.
+
+    Memory stays bounded by ``chunk`` (triples per sorted run and per output chunk), not
+    by the graph: triples come one at a time from the mapping, sorted runs are spilled to
+    a temporary folder inside ``out`` and merged, and the three files are written from the
+    merged stream together, chunk by chunk. The bytes are those of the in-memory
+    :func:`canonical` / :func:`turtle_bytes` / :func:`jsonld_bytes` / :func:`shard_lines`.
     """
     out = Path(out)
-    nt, triples = canonical(to_triples(g, base))
-    written = []
-    for name, data in (("graph.nt", nt), ("graph.ttl", turtle_bytes(triples, base)),
-                       ("graph.jsonld", jsonld_bytes(triples, base))):
-        _write(out / name, data)
-        written.append(out / name)
+    out.mkdir(parents=True, exist_ok=True)
+    turtle, jsonld = _TurtleChunks(base), _JsonLdChunks(base)
+    total = 0
+    with gc_paused(), contextlib.ExitStack() as stack:
+        nt_fh, ttl_fh, json_fh = (
+            stack.enter_context(atomic_write(out / name, "wb", encoding=None, newline=None))
+            for name in ("graph.nt", "graph.ttl", "graph.jsonld"))
+        json_fh.write(jsonld.head)
+        lines = stack.enter_context(sorted_lines(iter_triples(g, base), out, chunk))
+        for part in _subject_chunks(lines, chunk):
+            total += len(part)
+            data = b"".join(part)
+            del part
+            nt_fh.write(data)
+            triples = [q.triple for q in parse(data, format=RdfFormat.N_TRIPLES)]
+            del data
+            ttl_fh.write(turtle(triples))
+            json_fh.write(jsonld(triples))
+        json_fh.write(jsonld.tail)
+    written = [out / "graph.nt", out / "graph.ttl", out / "graph.jsonld"]
     if shards and shards > 0:
-        width = max(3, len(str(shards - 1)))
-        for n, data in enumerate(shard_lines(nt, shards)):
-            path = out / f"graph-{n:0{width}d}.nt"
-            _write(path, data)
-            written.append(path)
+        written += _write_shards(out / "graph.nt", out, shards, total)
     keep = {p.name for p in written}
     for stale in out.glob("graph-*.nt"):  # shards of an earlier build would be out of date
         if stale.name not in keep and stale.name[6:-3].isdigit():
