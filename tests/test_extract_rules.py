@@ -72,6 +72,22 @@ def test_filter_drops_generic_entities_from_the_doc(nlp):
     assert set(by_name(ext)) == {"PPO"}
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Optimizing Dense Retrieval", "Dense Retrieval"),
+    ("Towards Open-Domain Question Answering", "Open-Domain Question Answering"),
+    ("document-level MLLMs remains underexplored", "document-level MLLMs"),
+    ("GSM8K is hard", "GSM8K"),
+    ("Improving", "Improving"),  # a lone word is left to the other filters
+])
+def test_trim_cuts_headline_verbs_and_inner_verbs_off_spans(text, kept):
+    from spacy.tokens import Span
+
+    from kg.nlp.filters import trim_span
+
+    doc = spacy.blank("en")(text)
+    assert trim_span(Span(doc, 0, len(doc), label="Method")).text == kept
+
+
 # --- Model vs Method -----------------------------------------------------------------
 
 

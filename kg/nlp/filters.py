@@ -25,6 +25,25 @@ LEADING_TRIM = word_set(
     """
 )
 
+#: Verbs that open titles and headline phrases ("Optimizing Dense Retrieval …", "Towards
+#: …"): trimmed off the front of a span, since no name starts with them.
+LEADING_VERBS = word_set(
+    """
+    optimizing optimising improving enhancing boosting accelerating towards toward
+    understand understanding rethinking revisiting exploring unlocking leveraging
+    mitigating evaluating benchmarking bridging unleashing empowering advancing
+    teaching making enabling harnessing
+    """
+)
+
+#: Verbs that end a name when they turn up inside a span: "MLLMs remains underexplored".
+INNER_VERBS = word_set(
+    """
+    is are was were be been remains remain has have had does do did can could will would
+    should may might must achieves achieve outperforms outperform shows show yields yield
+    """
+)
+
 #: Trailing nouns that only say what kind of thing a name is.
 TRAILING_ALWAYS = word_set("method methods technique techniques approach approaches strategy "
                            "strategies paradigm scheme procedure")
@@ -80,8 +99,13 @@ def trim_span(span: Span) -> Span | None:
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (doc[start].lower_ in LEADING_TRIM or doc[start].is_punct
-                           and doc[start].text not in "("):
+                           and doc[start].text not in "(" or end - start > 1
+                           and doc[start].lower_ in LEADING_VERBS):
         start += 1
+    for i in range(start + 1, end):
+        if doc[i].lower_ in INNER_VERBS:
+            end = i
+            break
     while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in ")]"
                            or doc[end - 1].is_space):
         end -= 1
