@@ -71,3 +71,23 @@ def test_catchphrase_title_prefix_is_not_the_contribution(nlp):
     assert roles(ext).get("Binary Rewards") != "proposes"
     assert ("FooNet", "evaluated_on", "GSM8K") in rels(ext)
     assert not any(r.head == "Binary Rewards" for r in ext.relations)
+
+
+def test_our_method_outperforms_names_the_papers_contribution_as_head(nlp):
+    ext = run(nlp, "FooNet: fast image segmentation",
+              "We propose FooNet for image segmentation. "
+              "On GSM8K, our method outperforms DQN and A3C by a large margin.")
+    assert ("FooNet", "outperforms", "DQN") in rels(ext)
+    assert ("FooNet", "outperforms", "A3C") in rels(ext)
+
+
+def test_not_only_is_no_negation_of_outperforms(nlp):
+    ext = run(nlp, "A title",
+              "Results show that FooNet not only outperforms DQN but also surpasses A3C.")
+    assert ("FooNet", "outperforms", "DQN") in rels(ext)
+    assert ("FooNet", "outperforms", "A3C") in rels(ext)
+
+
+def test_higher_than_is_a_comparison(nlp):
+    ext = run(nlp, "A title", "FooNet reaches 3x higher throughput than BarFormer on GSM8K.")
+    assert ("FooNet", "outperforms", "BarFormer") in rels(ext)

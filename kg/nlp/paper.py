@@ -219,9 +219,14 @@ def _relations(
     docs: dict[str, Doc], name_of: dict[str, str], entities: list[Entity]
 ) -> list[Relation]:
     found: dict[tuple[str, str, str], Relation] = {}
+    main = _main_contribution(entities)
     for f, d in docs.items():
         for cand in getattr(d._, "relations", None) or []:
-            h, t = name_of.get(name_key(cand.head.text)), name_of.get(name_key(cand.tail.text))
+            t = name_of.get(name_key(cand.tail.text))
+            if cand.head is None:  # "our method outperforms X": the paper's contribution
+                h = main.name if main is not None else None
+            else:
+                h = name_of.get(name_key(cand.head.text))
             if h and t and h != t and (h, cand.rel, t) not in found:
                 found[(h, cand.rel, t)] = Relation(
                     head=h, rel=cand.rel, tail=t,
@@ -239,7 +244,6 @@ def _relations(
                 confidence=0.5, source="rule",
             )
 
-    main = _main_contribution(entities)
     if main is not None:
         for e in entities:
             rel = _PAPER_LEVEL.get((e.type, e.role))

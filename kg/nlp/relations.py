@@ -22,7 +22,8 @@ _OUTPERFORM = re.compile(
     r"\b(?:outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|beat(?:s|ing)?|exceed(?:s|ed|ing)?|"
     r"(?:is|are|was|were|being)\s+(?:\w+\s+)?(?:better|stronger|superior)\s+(?:than|to)|"
     r"improves?\s+(?:up)?on|(?:outperform|outperforms)|"
-    r"better\s+than|superior\s+to|(?:gains?|improvements?)\s+over)\b",
+    r"(?:better|higher|faster|stronger|more\s+(?:accurate|efficient|robust))\s+(?:\w+\s+){0,3}?than|"
+    r"superior\s+to|(?:gains?|improvements?)\s+over)\b",
     re.IGNORECASE,
 )
 _BASED_ON = re.compile(
@@ -37,14 +38,23 @@ _EVALUATE = re.compile(
     r"achiev(?:e|es|ed|ing)|results?\s+on|accuracy\s+on|performance\s+on|score[sd]?)\b",
     re.IGNORECASE,
 )
-_NEGATION = re.compile(r"\b(?:not|fails?\s+to|cannot|never|no)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not(?!\s+only)|fails?\s+to|cannot|never|no)\b", re.IGNORECASE)
+#: The clause's subject is the paper's own contribution ("our method outperforms X").
+_OWN = re.compile(
+    r"\b(?:our|we|ours|it|the\s+proposed|this\s+(?:method|model|approach|framework|system|work))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class RelationCandidate:
-    """A relation found in one sentence, between two entity spans of the doc."""
+    """A relation found in one sentence, between two entity spans of the doc.
 
-    head: Span
+    ``head`` is None when the sentence's subject is the paper's own contribution named
+    without its name ("our method outperforms X"); the paper-level step fills it in.
+    """
+
+    head: Span | None
     rel: str
     tail: Span
     sent_start: int
@@ -79,11 +89,16 @@ def sentence_relations(doc: Doc) -> list[RelationCandidate]:
             for c_start, c_end in _cue_index(sent, pattern):
                 heads = [e for e in ents if e.end_char <= c_start and _is_system(e)]
                 tails = [e for e in ents if e.start_char >= c_end and _is_system(e)]
-                if not heads or not tails:
+                if not tails:
                     continue
-                head = _subject(heads)
+                head = _subject(heads) if heads else None
+                lead = doc.text[heads[-1].end_char if heads else sent.start_char: c_start]
+                if rel == "outperforms" and _OWN.search(lead):
+                    head = None
+                elif head is None:
+                    continue
                 for tail in _coordinated(tails, doc):
-                    if tail.text != head.text:
+                    if head is None or tail.text != head.text:
                         out.append(RelationCandidate(head, rel, tail, sent.start_char,
                                                      sent.end_char, conf))
         if _EVALUATE.search(sent.text):
