@@ -88,6 +88,23 @@ def test_trim_cuts_headline_verbs_and_inner_verbs_off_spans(text, kept):
     assert trim_span(Span(doc, 0, len(doc), label="Method")).text == kept
 
 
+@pytest.mark.parametrize(("text", "name_end", "kept"), [
+    ("results on PASCAL VOC 2007 and", 4, "PASCAL VOC 2007"),
+    ("trained on WMT 15 data", 3, "WMT 15"),
+    ("ImageNet 10 times faster", 1, "ImageNet"),
+    ("COCO 2500 images", 1, "COCO"),
+])
+def test_dataset_names_keep_their_year_or_edition(text, name_end, kept):
+    from spacy.tokens import Span
+
+    from kg.nlp.filters import EntityFilter
+
+    doc = spacy.blank("en")(text)
+    start = next(i for i, t in enumerate(doc) if t.text[0].isupper())
+    doc.set_ents([Span(doc, start, name_end, label="Dataset")])
+    assert [e.text for e in EntityFilter()(doc).ents] == [kept]
+
+
 # --- Model vs Method -----------------------------------------------------------------
 
 

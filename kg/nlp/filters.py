@@ -92,6 +92,23 @@ _LATEX_JUNK = re.compile(
     re.IGNORECASE,
 )
 _HAS_UPPER_OR_DIGIT = re.compile(r"[A-Z0-9]")
+#: A year or edition after a dataset name: "PASCAL VOC 2007", "COCO 2015", "WMT 15".
+_YEAR = re.compile(r"^(?:19[89]\d|20[0-4]\d)$")
+_EDITION = re.compile(r"^\d\d$")
+
+
+def extend_dataset_edition(span: Span, taken: set[int]) -> Span:
+    """"PASCAL VOC" + "2007" → "PASCAL VOC 2007": a dataset's year or edition is part of
+    its name (the 2007 and 2012 VOC sets differ). Two-digit editions only after a short
+    acronym ("WMT 15"), so "ImageNet 10 times" stays as it is."""
+    doc = span.doc
+    if span.label_ != "Dataset" or span.end >= len(doc) or span.end in taken:
+        return span
+    nxt = doc[span.end].text
+    acronym = len(span) == 1 and span.text.isupper() and len(span.text) <= 5
+    if _YEAR.match(nxt) or acronym and _EDITION.match(nxt):
+        return Span(doc, span.start, span.end + 1, label=span.label, kb_id=span.kb_id)
+    return span
 
 
 def trim_span(span: Span) -> Span | None:
@@ -168,11 +185,12 @@ class EntityFilter:
 
     def __call__(self, doc: Doc) -> Doc:
         kept = []
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         for ent in doc.ents:
             span = trim_span(ent)
             if span is None or len(span) > self.max_words or is_generic(span.text):
                 continue
-            kept.append(span)
+            kept.append(extend_dataset_edition(span, taken))
         doc.set_ents(kept, default="outside")
         return doc
 
