@@ -209,8 +209,9 @@ def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:
 @contextlib.contextmanager
 def sorted_lines(triples: Iterable[Triple], workdir: Path, chunk: int = CHUNK
                  ) -> Iterator[Iterator[bytes]]:
-    """The sorted, unique canonical N-Triples lines of ``triples`` (each ending in a
-    newline), with at most ~two chunks of ``chunk`` triples in memory.
+    """The sorted canonical N-Triples lines of ``triples`` (each ending in a newline;
+    duplicates are consecutive, unique within a run but not across runs), with at most
+    ~two chunks of ``chunk`` triples in memory.
 
     Each chunk is serialised by pyoxigraph, sorted and de-duplicated into a run; all runs
     but the last are spilled to temporary files in ``workdir`` (removed on exit) and
@@ -266,24 +267,31 @@ def sorted_lines(triples: Iterable[Triple], workdir: Path, chunk: int = CHUNK
             return
         files = [stack.enter_context(open(r, "rb", buffering=1 << 16))
                  for level in levels for r in level]
-        yield _unique(heapq.merge(*files, iter(pending)))
+        yield heapq.merge(*files, iter(pending))
 
 
 def _subject_chunks(lines: Iterator[bytes], chunk: int) -> Iterator[list[bytes]]:
-    """``lines`` in lists of about ``chunk`` lines, cut only where the subject changes
-    (every subject's lines are consecutive in sorted N-Triples)."""
-    buf: list[bytes] = []
+    """Sorted ``lines`` in lists of about ``chunk`` unique lines, cut only where the subject
+    changes (a subject's lines are consecutive in sorted N-Triples, and so are duplicate
+    lines, which are dropped here)."""
     size = max(1, int(chunk))
-    subject = b""
-    for line in lines:
-        if len(buf) >= size and not line.startswith(subject):
-            yield buf
-            buf = []
-        if not buf or not line.startswith(subject):
-            subject = line[:line.index(b" ") + 1]  # no blank nodes: IRIs have no spaces
-        buf.append(line)
-    if buf:
-        yield buf
+    carry: list[bytes] = []
+    while True:
+        buf = carry + list(islice(lines, size))
+        if not buf:
+            return
+        carry = []
+        last = buf[-1]
+        subject = last[:last.index(b" ") + 1]  # no blank nodes: IRIs have no spaces
+        for line in lines:
+            if not line.startswith(subject):
+                carry = [line]
+                break
+            buf.append(line)
+        unique = [x for x, y in zip(buf, islice(buf, 1, None), strict=False)
+                  if x != y]
+        unique.append(buf[-1])
+        yield unique
 
 
 class _TurtleChunks:
@@ -373,7 +381,7 @@ def write_rdf(g: nx.MultiDiGraph, out: str | Path, base: str | None = None,
             data = b"".join(part)
             del part
             nt_fh.write(data)
-            triples = [q.triple for q in parse(data, format=RdfFormat.N_TRIPLES)]
+            triples = list(parse(data, format=RdfFormat.N_TRIPLES))  # quads: same use
             del data
             ttl_fh.write(turtle(triples))
             json_fh.write(jsonld(triples))
