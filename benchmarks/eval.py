@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "training"))
 
-from prepare_data import annotated_texts, detokenize, sample_titles, split_of  # noqa: E402
+from prepare_data import annotated_texts, detokenize, shared_dev_titles, split_of  # noqa: E402
 
 from kg.extract import extract  # noqa: E402
 from kg.nlp.pipeline import load_pipeline  # noqa: E402
@@ -116,9 +116,9 @@ def eval_papers(shared: Path, nlp, gold_path: Path, papers: list[Paper]) -> dict
 
 def heldout_set(shared: Path, split: str = "heldout") -> tuple[Path, list[Paper]]:
     """Gold file and papers of one split of the project's own annotations (``split_of``),
-    without the papers that are also in the sample corpus."""
+    without the papers of the shared dev set."""
     corpus = annotated_texts(shared)
-    excluded = sample_titles()
+    excluded = shared_dev_titles(shared)
     gold = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False)  # noqa: SIM115
     papers = []
     for path in sorted((ROOT / "training" / "annotations").glob("*.jsonl")):

@@ -9,7 +9,9 @@ Sources:
   write it.
 * The project's own paper-level annotations (``training/annotations/*.jsonl``, written
   for this project following ``../shared/annotation/GUIDELINE.md``) of the abstracts in
-  ``../shared/corpus/hf-daily-papers-2024.jsonl``, projected onto the text: every
+  ``../shared/corpus/hf-daily-papers-2024.jsonl``, of the SciREX abstracts, and of the
+  bundled sample corpus's papers (ids ``sample-`` + a hash of the title; the 12 papers of
+  the shared dev set are never annotated nor trained on), projected onto the text: every
   occurrence of an entity's name or alias becomes a span. Model is folded into Method
   (SciREX has one label for both; ``--model-label`` keeps it apart) and
   :mod:`kg.nlp.typing` separates them with the gazetteer, name shapes and context.
@@ -125,10 +127,28 @@ def scirex_examples(path: Path, max_sents_per_doc: int, rng: random.Random,
             yield txt, spans
 
 
-def sample_titles() -> set[str]:
-    """Normalised titles of the bundled sample corpus (and so of the shared dev set)."""
+def shared_dev_titles(shared: Path) -> set[str]:
+    """Normalised titles of the shared dev set's papers: never trained on, so its figures
+    are not inflated (an hf-daily paper with the same title is left out as well)."""
+    path = shared / "annotation" / "dev_papers.jsonl"
+    return {norm_name(json.loads(line)["title"]) for line in path.open(encoding="utf-8")
+            if line.strip()}
+
+
+def sample_id(title: str) -> str:
+    """Annotation id of a paper of the bundled sample corpus (which carries no ids)."""
+    return "sample-" + hashlib.sha1(norm_name(title).encode()).hexdigest()[:12]
+
+
+def sample_papers() -> dict[str, dict]:
+    """The bundled sample corpus's papers by :func:`sample_id`."""
     sample = ROOT.parent / "kg" / "data" / "sample" / "papers.jsonl"
-    return {norm_name(json.loads(line)["title"]) for line in sample.open(encoding="utf-8")}
+    out = {}
+    for line in sample.open(encoding="utf-8"):
+        r = json.loads(line)
+        out[sample_id(r["title"])] = {"id": sample_id(r["title"]), "title": r["title"],
+                                      "abstract": r["abstract"]}
+    return out
 
 
 def scirex_abstracts(shared: Path) -> dict[str, dict]:
@@ -145,8 +165,10 @@ def scirex_abstracts(shared: Path) -> dict[str, dict]:
 
 
 def annotated_texts(shared: Path) -> dict[str, dict]:
-    """Title and abstract of every paper the project annotated: daily papers and SciREX."""
+    """Title and abstract of every paper the project annotated: daily papers, SciREX
+    abstracts and the sample corpus."""
     papers = scirex_abstracts(shared)
+    papers.update(sample_papers())
     for line in (shared / "corpus" / "hf-daily-papers-2024.jsonl").open(encoding="utf-8"):
         r = json.loads(line)
         papers[r["id"]] = r
@@ -156,10 +178,10 @@ def annotated_texts(shared: Path) -> dict[str, dict]:
 def annotation_examples(shared: Path, split: str, model_label: bool = False):
     """(text, spans) for title and abstract of each annotated paper in the chosen split.
 
-    Papers that are also in the sample corpus are skipped, so figures on the shared dev
-    set (drawn from the sample) are not inflated by training on the same abstract.
+    Papers of the shared dev set are skipped, so its figures are not inflated by training
+    on the same abstract.
     """
-    excluded = sample_titles()
+    excluded = shared_dev_titles(shared)
     papers = annotated_texts(shared)
     for path in sorted((ROOT / "annotations").glob("*.jsonl")):
         for line in path.open(encoding="utf-8"):

@@ -1,8 +1,8 @@
 """Train the Model-vs-Method name classifier of ``kg_entity_typing`` and store it in a pipeline.
 
 Examples are the Model and Method entity names (and their aliases) of the project's own
-annotations in the ``train`` split (papers of the bundled sample corpus left out, as for
-the NER); accuracy is printed on the ``dev`` split's names. The classifier is written
+annotations in the ``train`` split (papers of the shared dev set left out, as for the
+NER); accuracy is printed on the ``dev`` split's names. The classifier is written
 with the pipeline's ``to_disk`` (``kg_entity_typing/name_classifier.json``).
 
 usage: python training/train_typing.py [--pipeline kg/data/pipeline] [--l2 1.0]
@@ -15,7 +15,7 @@ import json
 import shutil
 from pathlib import Path
 
-from prepare_data import ROOT, annotated_texts, sample_titles, split_of
+from prepare_data import ROOT, annotated_texts, shared_dev_titles, split_of
 
 from kg.nlp.name_classifier import NameClassifier, name_features
 from kg.nlp.pipeline import default_pipeline_path, load_pipeline
@@ -25,7 +25,7 @@ from kg.normalize import norm_name
 
 def typed_names(shared: Path, split: str) -> list[tuple[str, str]]:
     """(surface form, Model|Method) of every annotated Model/Method entity in ``split``."""
-    excluded = sample_titles()
+    excluded = shared_dev_titles(shared)
     papers = annotated_texts(shared)
     out = []
     for path in sorted((ROOT / "annotations").glob("*.jsonl")):
