@@ -91,3 +91,23 @@ def test_not_only_is_no_negation_of_outperforms(nlp):
 def test_higher_than_is_a_comparison(nlp):
     ext = run(nlp, "A title", "FooNet reaches 3x higher throughput than BarFormer on GSM8K.")
     assert ("FooNet", "outperforms", "BarFormer") in rels(ext)
+
+
+def test_title_name_the_abstract_writes_as_a_common_noun_is_not_proposed(nlp):
+    ext = run(nlp, "Taming Gated Fusion for Image Segmentation",
+              "Gated fusion is widely used in vision. We show that gated fusion collapses "
+              "and propose FooNet to avoid it.")
+    assert roles(ext)["gated fusion"] != "proposes"
+    assert roles(ext)["FooNet"] == "proposes"
+
+
+def test_fine_tuned_base_model_is_used_not_proposed(nlp):
+    ext = run(nlp, "A title", "We fine-tune Mistral-7B on 20K prompts to obtain FooNet.")
+    assert roles(ext)["Mistral-7B"] == "uses"
+
+
+def test_entity_after_a_preposition_of_the_proposal_is_not_proposed(nlp):
+    ext = run(nlp, "A title",
+              "We present a technique for adding global context to BarFormer for "
+              "image segmentation.")
+    assert roles(ext)["BarFormer"] == "uses"

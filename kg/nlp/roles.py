@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 _PROPOSE_VERB = re.compile(
     r"^(?:propos|introduc|present|develop|design|releas|construct|creat|build|built|curat|"
     r"collect|contribut|devis|formulat|establish|open-sourc|unveil|launch|put\s+forward|"
-    r"offer|describ|train|pretrain|pre-train|finetun|fine-tun|name|call|dub|term|coin)",
+    r"offer|describ|name|call|dub|term|coin)",
     re.IGNORECASE,
 )
 _NAMING = frozenset({"called", "named", "dubbed", "termed", "coined", "namely"})
@@ -24,7 +24,10 @@ _WE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = frozenset({"which", "that", "where", "while", "whereas", ";", "using", "via",
-                           "through", "by", "based", "leveraging", "with", "without", "than"})
+                           "through", "by", "based", "leveraging", "with", "without", "than",
+                           # "a technique for adding context to FCNs", "relying on X"
+                           "for", "to", "into", "relying", "following", "from", "over",
+                           "against", "compared", "upon"})
 _BACKGROUND = re.compile(
     r"\b(?:unlike|previous(?:ly)?|prior|existing|traditional(?:ly)?|conventional(?:ly)?|"
     r"recent(?:ly)?|typically|commonly|widely|has\s+been|have\s+been|had\s+been|"
@@ -113,9 +116,11 @@ def assign_role(group: EntityGroup, proposed: set[tuple[str, int, int]]) -> str:
             return "proposes"
     # A name in the title that no list knows is, as a rule, the paper's own contribution
     # ("… with Prefix-Aware KV Cache and Two-Phase Partition").
+    # Not when the abstract writes it as a common noun ("score distillation", "diffusion
+    # models"): that is an established technique the title names, not a coined one.
     if (group.type in ("Method", "Model", "Dataset") and not group.known
             and any(m.field == "title" for m in group.mentions)
-            and not _all_background(group)):
+            and not _all_background(group) and not _common_noun(group)):
         return "proposes"
     if group.type == "Dataset":
         if all(_SOURCE_CUE.search(m.span.sent.text) for m in group.mentions
@@ -130,6 +135,12 @@ def assign_role(group: EntityGroup, proposed: set[tuple[str, int, int]]) -> str:
     ):
         return "mentions"
     return "uses"
+
+
+def _common_noun(group: EntityGroup) -> bool:
+    """Every abstract mention is written in lower case (and there is one)."""
+    texts = [m.span.text for m in group.mentions if m.field == "abstract"]
+    return bool(texts) and all(t == t.lower() for t in texts)
 
 
 def _all_background(group: EntityGroup) -> bool:
