@@ -111,3 +111,12 @@ def test_entity_after_a_preposition_of_the_proposal_is_not_proposed(nlp):
               "We present a technique for adding global context to BarFormer for "
               "image segmentation.")
     assert roles(ext)["BarFormer"] == "uses"
+
+
+def test_names_extending_the_proposed_name_are_proposed_too(nlp):
+    nlp.get_pipe("entity_ruler").add_patterns(
+        [{"label": "Method", "pattern": "FooNet-Mixer"}])
+    ext = run(nlp, "A title",
+              "We propose FooNet. It works through FooNet-Mixer, which blends features.")
+    assert roles(ext)["FooNet"] == "proposes"
+    assert roles(ext)["FooNet-Mixer"] == "proposes"

@@ -201,11 +201,27 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc) -> Extraction:
         for _, e in items:
             name_of[name_key(e.text)] = name
 
+    _mark_variants_of_proposed(entities)
     relations = _relations(docs, name_of, entities)
     results = _results(docs, name_of)
     code = [url for _, _, url in find_code_links(abstract.text)]
     return Extraction(id=paper.id, title=paper.title, entities=entities, relations=relations,
                       results=results, code=code)
+
+
+def _mark_variants_of_proposed(entities: list[Entity]) -> None:
+    """Names that extend a proposed method or model's name are the paper's too:
+    "MoAI-Compressor" and "MoAI-Mixer" of MoAI, "CoMat-SDXL" of CoMat, "DeepSeekMoE 2B"."""
+    stems = [f for e in entities if e.role == "proposes" and e.type in ("Method", "Model")
+             for f in [e.name, *e.aliases] if len(f) >= 3]
+    for e in entities:
+        if e.role == "proposes" or e.type not in ("Method", "Model"):
+            continue
+        for form in [e.name, *e.aliases]:
+            if any(form.startswith(stem) and len(form) > len(stem)
+                   and (form[len(stem)] in "-_ " or form[len(stem)].isdigit()) for stem in stems):
+                e.role = "proposes"
+                break
 
 
 def _pick_name(forms: Counter[str], long_forms: set[str]) -> str:
