@@ -233,6 +233,12 @@ def test_code_links_lose_trailing_punctuation():
                                                        "github.com/a/b"]
 
 
+def test_project_pages_without_a_scheme_are_found_but_not_email_hosts():
+    text = "Project page: pivot-prompt.github.io. Mail me@lab.github.io or see x-y.github.io/demo)."
+    assert [u for *_, u in find_code_links(text)] == ["pivot-prompt.github.io",
+                                                       "x-y.github.io/demo"]
+
+
 def test_code_link_normalisation_for_graph_nodes():
     assert normalize_url("GitHub.com/Foo/Bar.git/") == "https://github.com/Foo/Bar"
 

@@ -1,6 +1,7 @@
 """Code and data repository links stated in an abstract.
 
-Abstracts end with "Code: https://github.com/x/y." or "available at github.com/x/y". The
+Abstracts end with "Code: https://github.com/x/y." or "available at github.com/x/y" or
+"Project page: name.github.io" (annotators count project pages as code links). The
 URL is kept as written minus trailing punctuation and unbalanced closing brackets, which
 sentence punctuation glues to it.
 """
@@ -10,7 +11,8 @@ from __future__ import annotations
 import re
 
 _URL = re.compile(
-    r"(?:https?://|www\.|(?<![\w./@])(?=(?:github\.com|gitlab\.com|huggingface\.co|bitbucket\.org)/))"
+    r"(?:https?://|www\.|(?<![\w./@-])(?=(?:github\.com|gitlab\.com|huggingface\.co|bitbucket\.org)/"
+    r"|[\w-]+\.github\.io\b))"
     r"[^\s<>\"'{}|\\^`]+",
     re.IGNORECASE,
 )
