@@ -120,3 +120,17 @@ def test_names_extending_the_proposed_name_are_proposed_too(nlp):
               "We propose FooNet. It works through FooNet-Mixer, which blends features.")
     assert roles(ext)["FooNet"] == "proposes"
     assert roles(ext)["FooNet-Mixer"] == "proposes"
+
+
+def test_title_prefix_name_completes_a_shorter_ner_span(nlp):
+    ext = run(nlp, "FooNet 3: Faster image segmentation",
+              "We present FooNet 3 for image segmentation and evaluate it on GSM8K.")
+    names = {e.name for e in ext.entities}
+    assert "FooNet 3" in names and "FooNet" not in names
+    assert ("FooNet 3", "evaluated_on", "GSM8K") in rels(ext)
+
+
+def test_a_title_that_is_just_the_name_proposes_it(nlp):
+    ext = run(nlp, "BarFormer", "BarFormer builds on PPO and is evaluated on GSM8K.")
+    assert roles(ext)["BarFormer"] == "proposes"
+    assert ("BarFormer", "evaluated_on", "GSM8K") in rels(ext)

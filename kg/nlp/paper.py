@@ -110,6 +110,18 @@ def _title_entities(title: Doc, abstract: Doc, prefix: Span | None) -> list[Span
     return out
 
 
+def _complete_to(ent: Span, name: str) -> Span:
+    """``ent`` grown to ``name`` when the NER cut it short ("NaturalSpeech" of
+    "NaturalSpeech 3", the title's "X:" name) and the text goes on to spell it out."""
+    text = ent.doc.text
+    if len(name) <= len(ent.text) or text[ent.start_char:ent.start_char + len(name)] != name:
+        return ent
+    longer = ent.doc.char_span(ent.start_char, ent.start_char + len(name))
+    if longer is None:
+        return ent
+    return Span(ent.doc, longer.start, longer.end, label=ent.label_, kb_id=ent.kb_id_)
+
+
 def _longest_inner(ent: Span, keys: dict[str, Span]) -> Span | None:
     """The longest sub-span of ``ent`` that names an abstract entity, labelled like it."""
     for size in range(len(ent) - 1, 0, -1):
@@ -130,6 +142,7 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc) -> Extraction:
     prefix_key = None
     if prefix is not None:
         prefix_key = name_key(prefix.text)
+        mentions = [(f, _complete_to(e, prefix.text)) for f, e in mentions]
         if not any(f == "title" and e.start == prefix.start for f, e in mentions):
             labels = [e.label_ for _, e in mentions if name_key(e.text) == prefix_key]
             label = labels[0] if labels else "Method"

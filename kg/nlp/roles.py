@@ -108,7 +108,7 @@ def proposed_spans(doc: Doc) -> set[tuple[int, int]]:
 def assign_role(group: EntityGroup, proposed: set[tuple[str, int, int]]) -> str:
     """The strongest role ``group`` plays; ``proposed`` holds (field, start, end) token ranges."""
     for m in group.mentions:
-        if m.title_prefix:
+        if m.title_prefix or (m.field == "title" and _is_whole_title(m.span)):
             return "proposes"
         if (m.field, m.span.start, m.span.end) in proposed and (
             group.type != "Task" or _NEW_TASK.search(m.span.sent.text)
@@ -135,6 +135,11 @@ def assign_role(group: EntityGroup, proposed: set[tuple[str, int, int]]) -> str:
     ):
         return "mentions"
     return "uses"
+
+
+def _is_whole_title(span: Span) -> bool:
+    """The title is just this name ("Fast R-CNN"): the paper is about it."""
+    return span.doc.text.strip(" .:!?") == span.text and span.label_ in ("Method", "Model")
 
 
 def _common_noun(group: EntityGroup) -> bool:
