@@ -78,7 +78,7 @@ def build(inputs, out_dir, fmt, workers, engine, scheduler, cache_dir, no_cache,
         _input_error(exc)
     if not quiet:
         _print_problems(report.ingest)
-        total = sum(report.timings.values())
+        total = report.timings.get("total", 0.0)
         click.echo(
             f"kg: {report.papers} papers, {report.nodes} nodes, {report.edges} edges "
             f"→ {out_dir}/ in {total:.1f}s", err=True,

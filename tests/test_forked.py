@@ -1,0 +1,78 @@
+"""Exports written by a forked child: same files, errors raised in the parent, no leftovers."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+from helpers import ent, extraction, paper, rel
+
+import kg.export.html
+from kg.atomic import staged_directory
+from kg.build import BuildOptions, BuildReport
+from kg.export import write_all
+from kg.forked import can_fork, in_child
+from kg.graph import build_graph
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="needs os.fork")
+
+
+def _graph():
+    papers = [paper("p1", abstract="We propose FooNet and test it on BarSet."),
+              paper("p2", abstract="FooNet beats BazNet on BarSet.")]
+    exts = [extraction("p1", [ent("FooNet", role="proposes"), ent("BarSet", "Dataset")],
+                       [rel("FooNet", "evaluated_on", "BarSet")]),
+            extraction("p2", [ent("FooNet"), ent("BazNet"), ent("BarSet", "Dataset")],
+                       [rel("FooNet", "outperforms", "BazNet")])]
+    return build_graph(papers, exts), exts
+
+
+def test_the_child_returns_its_value():
+    assert in_child(lambda: {"pid": os.getpid()}).result()["pid"] != os.getpid()
+
+
+def test_an_error_in_the_child_is_raised_in_the_parent_with_its_traceback():
+    def fail() -> None:
+        raise ValueError("disk on fire")
+
+    with pytest.raises(ValueError, match="disk on fire") as info:
+        in_child(fail).result()
+    assert any("fail" in note for note in getattr(info.value, "__notes__", []))
+
+
+def test_a_child_that_dies_is_an_error():
+    with pytest.raises(ChildProcessError, match="signal"):
+        in_child(lambda: os.kill(os.getpid(), signal.SIGKILL)).result()
+
+
+def test_two_workers_write_the_same_files_as_one(tmp_path):
+    g, exts = _graph()
+    outs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}"
+        report = BuildReport()
+        with staged_directory(out) as staging:
+            write_all(g, list(exts), staging, BuildOptions(workers=workers), report)
+        assert {"export_graphml", "export_html", "export_rdf", "exports"} <= set(report.timings)
+        outs[workers] = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert outs[1] == outs[2]
+    assert sorted(outs[2]) == ["extractions.jsonl", "graph.graphml", "graph.html",
+                               "graph.jsonld", "graph.nt", "graph.ttl"]
+
+
+def test_a_failing_export_in_the_child_fails_the_build_and_keeps_the_old_files(
+        tmp_path, monkeypatch):
+    g, exts = _graph()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.html").write_text("old")
+
+    def broken(*args, **kwargs):
+        raise OSError("no space left for the view")
+
+    monkeypatch.setattr(kg.export.html, "write_html", broken)
+    with pytest.raises(OSError, match="no space left"), staged_directory(out) as staging:
+        write_all(g, list(exts), staging, BuildOptions(workers=2), BuildReport())
+    assert sorted(p.name for p in out.iterdir()) == ["graph.html"]
+    assert (out / "graph.html").read_text() == "old"
