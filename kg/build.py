@@ -11,6 +11,7 @@ import json
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -103,9 +104,10 @@ def _as_papers(papers: Iterable[Paper | dict | str | Path]) -> list[Paper]:
     return out
 
 
-def extract_papers(papers: list[Paper], options: BuildOptions, report: BuildReport
-                   ) -> list[Extraction]:
-    """Extract every paper, from the cache where possible, in input order."""
+def extract_papers(papers: list[Paper], options: BuildOptions, report: BuildReport,
+                   pool: Executor | None = None) -> list[Extraction]:
+    """Extract every paper, from the cache where possible, in input order (local engine:
+    in ``pool`` when one was started for the build)."""
     from kg.engines import run_extraction
 
     cache = None
@@ -125,7 +127,8 @@ def extract_papers(papers: list[Paper], options: BuildOptions, report: BuildRepo
     unsaved: list[tuple[Paper, Extraction]] = []
     try:
         with progress:
-            for ext in run_extraction(todo, options):
+            # (``pool`` only when there is one: the two-argument call stays the API.)
+            for ext in run_extraction(todo, options, **({"pool": pool} if pool else {})):
                 fresh[ext.id] = ext
                 progress.update(1)
                 if cache:
@@ -167,7 +170,7 @@ def build_exports(
 ) -> BuildReport:
     """``kg build``: read ``inputs`` (default: the sample corpus), write all exports."""
     from kg.export import write_all
-    from kg.ingest import IngestReport, InputError, read_papers
+    from kg.ingest import IngestReport, read_papers
 
     options = options or BuildOptions()
     out = Path(out_dir)
@@ -175,20 +178,12 @@ def build_exports(
     t_build = time.perf_counter()
     report = BuildReport(inputs=[_display(p) for p in paths])
     ingest_report = IngestReport()
-    with _timed(report, "ingest"):
-        papers = list(read_papers(paths, format=fmt, strict=strict, report=ingest_report))
-    report.ingest = ingest_report.to_json()
-    shown = {str(p): _display(p) for p in paths}
-    for entry in report.ingest.get("files", []):
-        entry["source"] = shown.get(entry.get("source"), entry.get("source"))
-    report.papers = len(papers)
-    if not papers:
-        raise InputError(
-            "no valid paper in " + ", ".join(report.inputs)
-            + "".join(f"\n  {p}" for p in ingest_report.skipped[:20])
-        )
-    with _timed(report, "extract"):
-        exts = extract_papers(papers, options, report)
+    with _early_pool(options) as pool:
+        with _timed(report, "ingest"):
+            papers = list(read_papers(paths, format=fmt, strict=strict, report=ingest_report))
+        _check_input(papers, paths, report, ingest_report)
+        with _timed(report, "extract"):
+            exts = extract_papers(papers, options, report, pool=pool)
     with _timed(report, "resolve"):
         resolution = resolve(exts)
     with _timed(report, "graph"):
@@ -207,6 +202,40 @@ def build_exports(
             json.dump(report.to_json(), fh, indent=2, ensure_ascii=False, sort_keys=True)
             fh.write("\n")
     return report
+
+
+@contextmanager
+def _early_pool(options: BuildOptions) -> Iterator[Executor | None]:
+    """The local engine's worker pool, started before the input is read so that the
+    workers load the pipeline meanwhile; shut down when extraction is over (or failed).
+    Not with a cache, where every paper may be a hit and no worker needed."""
+    if options.engine != "local" or options.workers < 2 or options.cache_dir is not None:
+        yield None
+        return
+    from kg.engines.local import start_pool
+
+    pool = start_pool(options.workers, options.pipeline)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _check_input(papers: list[Paper], paths: list[Path], report: BuildReport,
+                 ingest_report: Any) -> None:
+    """Fill the report's input part; no valid paper at all is an error."""
+    from kg.ingest import InputError
+
+    report.ingest = ingest_report.to_json()
+    shown = {str(p): _display(p) for p in paths}
+    for entry in report.ingest.get("files", []):
+        entry["source"] = shown.get(entry.get("source"), entry.get("source"))
+    report.papers = len(papers)
+    if not papers:
+        raise InputError(
+            "no valid paper in " + ", ".join(report.inputs)
+            + "".join(f"\n  {p}" for p in ingest_report.skipped[:20])
+        )
 
 
 def _drain(items: list[Extraction]) -> Iterator[Extraction]:

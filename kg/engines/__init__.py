@@ -8,6 +8,7 @@ every engine produces byte-identical output.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
 from kg.records import Extraction, Paper
@@ -18,8 +19,10 @@ if TYPE_CHECKING:
 ENGINES = ("local", "dask")
 
 
-def run_extraction(papers: list[Paper], options: BuildOptions) -> Iterator[Extraction]:
-    """Extractions of ``papers`` in input order on the engine ``options`` names."""
+def run_extraction(papers: list[Paper], options: BuildOptions, pool: Executor | None = None
+                   ) -> Iterator[Extraction]:
+    """Extractions of ``papers`` in input order on the engine ``options`` names (local: in
+    ``pool``, a started :func:`kg.engines.local.start_pool`, when given)."""
     if not papers:
         return iter(())
     if options.engine == "dask":
@@ -31,5 +34,8 @@ def run_extraction(papers: list[Paper], options: BuildOptions) -> Iterator[Extra
         raise ValueError(f"unknown engine {options.engine!r} (choose from {', '.join(ENGINES)})")
     from kg.engines.local import extract_local
 
+    if pool is not None:  # already started (and warm): use it whatever the input size
+        return extract_local(papers, workers=options.workers, pipeline=options.pipeline,
+                             pool=pool)
     workers = min(options.workers, max(1, len(papers) // 32))
     return extract_local(papers, workers=workers, pipeline=options.pipeline)

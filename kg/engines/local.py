@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -37,6 +38,34 @@ def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
         yield chunk
 
 
+def _warm_up(pipeline: str | None) -> None:
+    """Pool initializer: load the pipeline and run it once, so that its lazy parts (the
+    gazetteer's phrase matchers: ~1 s) are built while the driver still reads the input.
+    Best effort: a pipeline that fails to load fails the first chunk instead, with its
+    own error (an initializer error would only say "broken pool")."""
+    try:
+        from kg.nlp.pipeline import load_pipeline
+
+        load_pipeline(pipeline)("")
+    except Exception:  # noqa: BLE001,S110 - reported by the first chunk
+        pass
+
+
+def _start_method() -> str:
+    """``fork`` where it is the platform's safe default (Linux): the workers inherit the
+    driver's imports (spaCy: ~1 s each) instead of importing them again; else ``spawn``."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def start_pool(workers: int, pipeline: str | None = None) -> ProcessPoolExecutor:
+    """A pool of ``workers`` extraction processes, started now and loading the pipeline in
+    the background: ``kg build`` starts it before reading its input."""
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context(_start_method()),
+                               initializer=_warm_up, initargs=(pipeline,))
+    pool.submit(int)  # starts the processes (and their warm-up) at once
+    return pool
+
+
 def _extract_chunk(args: tuple[list[dict], str | None]) -> list[dict]:
     papers, pipeline = args
     from kg.nlp.pipeline import load_pipeline
@@ -51,7 +80,8 @@ def default_workers() -> int:
 
 
 def extract_local(
-    papers: list[Paper], workers: int = 1, pipeline: str | None = None
+    papers: list[Paper], workers: int = 1, pipeline: str | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[Extraction]:
     """Extractions of ``papers`` in input order, using ``workers`` processes.
 
@@ -60,14 +90,18 @@ def extract_local(
     per worker are queued, so the driver never holds a second copy of the whole input;
     a worker that dies (killed for memory, say) fails the build instead of hanging it,
     which is why this is a ``ProcessPoolExecutor`` and not a ``multiprocessing.Pool``.
+    ``pool`` is one from :func:`start_pool` (``workers`` processes), already warming up;
+    the caller shuts it down.
     """
-    if workers <= 1:
+    if workers <= 1 and pool is None:
         from kg.nlp.pipeline import load_pipeline
 
         yield from extract(papers, nlp=load_pipeline(pipeline))
         return
     size = chunk_size(len(papers), workers)
-    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"))
+    own = pool is None
+    if pool is None:
+        pool = start_pool(workers, pipeline)
     try:
         pending: deque[Future[list[dict]]] = deque()
         for chunk in _chunks(papers, size):
@@ -77,7 +111,8 @@ def extract_local(
         while pending:
             yield from records(pending.popleft().result())
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def records(rows: list[dict]) -> Iterator[Extraction]:
