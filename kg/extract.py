@@ -82,7 +82,8 @@ def extract(
 def _run(nlp: Language, batch: list[Paper], texts: Iterator[str], batch_size: int
          ) -> Iterator[Extraction]:
     docs = nlp.pipe(texts, batch_size=batch_size * 2)
+    roles = nlp.get_pipe("kg_paper_roles") if "kg_paper_roles" in nlp.pipe_names else None
     for paper in batch:
         title = next(docs)
         abstract = next(docs)
-        yield paper_extraction(paper, title, abstract)
+        yield paper_extraction(paper, title, abstract, roles)

@@ -3,8 +3,9 @@
 Steps: build the DocBin corpora (:mod:`prepare_data`), train tok2vec + ner with
 ``spacy train`` on ``training/config.cfg``, then assemble the full pipeline (scientific
 tokenizer, sentence rules, the trained NER and the rule components), train the Model/Method
-name classifier of ``kg_entity_typing`` (:mod:`train_typing`, seconds) and write it all
-into the package with ``nlp.to_disk``.
+name classifier of ``kg_entity_typing`` (:mod:`train_typing`, seconds) and the paper-role
+model of ``kg_paper_roles`` (:mod:`train_roles`, a minute) and write it all into the
+package with ``nlp.to_disk``.
 
 usage: python training/train.py [--shared ../shared] [--max-steps N] [--no-scirex]
 """
@@ -20,10 +21,13 @@ import time
 from pathlib import Path
 
 from spacy.cli.train import train as spacy_train
+from train_roles import role_examples
 from train_typing import examples, typed_names
 
+from kg.nlp.linear import OneVsRest
 from kg.nlp.name_classifier import NameClassifier
 from kg.nlp.pipeline import assemble, default_pipeline_path
+from kg.nlp.role_model import ROLES
 
 ROOT = Path(__file__).resolve().parent
 
@@ -60,6 +64,9 @@ def main() -> None:
     nlp = assemble(args.from_model or args.output / "model-best")
     nlp.get_pipe("kg_entity_typing").classifier = NameClassifier.fit(
         examples(typed_names(args.shared, "train")))
+    # The role model learns from what this pipeline extracts, so it is fit last.
+    roles = role_examples(nlp, args.shared, {"train"})["train"]
+    nlp.get_pipe("kg_paper_roles").model = OneVsRest.fit([(f, r) for f, r, _ in roles], ROLES)
     nlp.meta.update({
         "name": "kg_extractor",
         "version": "0.1.0",

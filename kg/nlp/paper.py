@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from kg.nlp.code_links import find_code_links
 from kg.nlp.entities import provenance
 from kg.nlp.filters import is_generic
+from kg.nlp.role_model import PaperRoles
 from kg.nlp.roles import EntityGroup, MentionContext, assign_role, proposed_spans
 from kg.normalize import is_acronym, name_key
 from kg.records import Entity, Extraction, Mention, Paper, Relation, Result
@@ -133,8 +134,13 @@ def _longest_inner(ent: Span, keys: dict[str, Span]) -> Span | None:
     return None
 
 
-def paper_extraction(paper: Paper, title: Doc, abstract: Doc) -> Extraction:
-    """The ``Extraction`` record of ``paper`` from its processed title and abstract."""
+def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
+                     roles: PaperRoles | None = None) -> Extraction:
+    """The ``Extraction`` record of ``paper`` from its processed title and abstract.
+
+    ``roles`` (the pipeline's ``kg_paper_roles`` component) has the final say on each
+    entity's role; without it the rules' roles stand.
+    """
     docs = {"title": title, "abstract": abstract}
     prefix = _title_prefix_span(title, abstract.text)
     mentions: list[tuple[str, Span]] = [("abstract", ent) for ent in abstract.ents]
@@ -176,6 +182,7 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc) -> Extraction:
     proposed |= {("abstract", s, e) for s, e in proposed_spans(abstract)}
 
     entities: list[Entity] = []
+    spans_of: list[list[tuple[str, Span]]] = []  # each entity's (field, span)s
     name_of: dict[str, str] = {}  # name_key of any member form → entity name
     def first_seen(root: str) -> tuple[bool, int]:
         return min((f != "title", e.start_char) for f, e in members[root])
@@ -211,10 +218,15 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc) -> Extraction:
                       for f, e in items],
             confidence=min(conf, 0.99), source=source,
         ))
+        spans_of.append(items)
         for _, e in items:
             name_of[name_key(e.text)] = name
 
     _mark_variants_of_proposed(entities)
+    if roles is not None:
+        for entity, items in zip(entities, spans_of, strict=True):
+            entity.role = roles.decide(entity.role, entity.type, entity.source, items,
+                                       abstract)
     relations = _relations(docs, name_of, entities)
     results = _results(docs, name_of)
     code = [url for _, _, url in find_code_links(abstract.text)]

@@ -24,6 +24,7 @@ from kg.nlp import (  # noqa: F401
     gazetteer,
     relations,
     results,
+    role_model,
     sentences,
     tokenizer,
     typing,
@@ -38,6 +39,7 @@ RULE_PIPES: tuple[str, ...] = (
     "kg_entity_typing",
     "kg_relations",
     "kg_results",
+    "kg_paper_roles",
 )
 
 

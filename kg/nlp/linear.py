@@ -1,0 +1,93 @@
+"""A binary logistic regression over string features, stored as plain data.
+
+The extractor's small learned decisions (Model vs Method from a name, a paper's role for
+an entity) are linear models over sparse, readable features. Stored as a feature → weight
+table, they serialise with a component's ``to_disk`` as JSON and score with a few
+dictionary lookups, so they add nothing to the pipeline's load time or dependencies.
+Training (:meth:`BinaryLogistic.fit`) uses scipy's L-BFGS.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass
+class BinaryLogistic:
+    """P(positive | features) = sigmoid(bias + sum of the features' weights)."""
+
+    weights: dict[str, float] = field(default_factory=dict)
+    bias: float = 0.0
+
+    def __bool__(self) -> bool:
+        return bool(self.weights)
+
+    def logit(self, features: Iterable[str]) -> float:
+        w = self.weights
+        return self.bias + sum(w.get(f, 0.0) for f in features)
+
+    def probability(self, features: Iterable[str]) -> float:
+        z = self.logit(features)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_dict(self) -> dict:
+        return {"bias": self.bias, "weights": dict(sorted(self.weights.items()))}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> BinaryLogistic:
+        return cls(weights=dict(data.get("weights", {})), bias=float(data.get("bias", 0.0)))
+
+    @classmethod
+    def fit(cls, examples: Sequence[tuple[list[str], bool]], l2: float = 1.0) -> BinaryLogistic:
+        """Train on (features, is_positive) pairs: L2-regularised logistic regression
+        solved by L-BFGS. Deterministic for the same examples in the same order; weights
+        are rounded so the stored table is stable across platforms."""
+        import numpy as np
+        from scipy.optimize import minimize
+        from scipy.sparse import csr_matrix
+
+        vocab = {f: i for i, f in enumerate(sorted({f for fs, _ in examples for f in fs}))}
+        rows = [i for i, (fs, _) in enumerate(examples) for _ in fs]
+        cols = [vocab[f] for fs, _ in examples for f in fs]
+        x = csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(examples), len(vocab)))
+        y = np.array([1.0 if pos else 0.0 for _, pos in examples])
+
+        def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+            z = x @ w[:-1] + w[-1]
+            p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+            nll = -(y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12)).sum()
+            grad = np.append(x.T @ (p - y) + 2 * l2 * w[:-1], (p - y).sum())
+            return nll + l2 * float(w[:-1] @ w[:-1]), grad
+
+        w = minimize(loss, np.zeros(len(vocab) + 1), jac=True, method="L-BFGS-B").x
+        weights = {f: round(float(w[i]), 4) for f, i in vocab.items() if abs(w[i]) >= 1e-3}
+        return cls(weights=weights, bias=round(float(w[-1]), 4))
+
+
+@dataclass
+class OneVsRest:
+    """A multi-class decision from one :class:`BinaryLogistic` per class: the highest
+    logit wins (ties: the class listed first)."""
+
+    models: dict[str, BinaryLogistic] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.models)
+
+    def predict(self, features: Sequence[str]) -> str:
+        return max(self.models, key=lambda c: self.models[c].logit(features))
+
+    def to_dict(self) -> dict:
+        return {"classes": {c: m.to_dict() for c, m in self.models.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> OneVsRest:
+        return cls({c: BinaryLogistic.from_dict(m) for c, m in data.get("classes", {}).items()})
+
+    @classmethod
+    def fit(cls, examples: Sequence[tuple[list[str], str]], classes: Sequence[str],
+            l2: float = 1.0) -> OneVsRest:
+        return cls({c: BinaryLogistic.fit([(f, y == c) for f, y in examples], l2=l2)
+                    for c in classes})

@@ -1,0 +1,104 @@
+"""Train the paper-role model of ``kg_paper_roles`` and store it in a pipeline.
+
+The pipeline (without a role model, so the rules decide) runs over the papers of the
+project's own annotations; every extracted entity that matches an annotated one by name
+and type (as ``score_gold.py`` matches them) is an example, labelled with the annotated
+role. The model is fit on the ``train`` split; role accuracy, rules against model, is
+printed on the ``dev`` split. Shared dev papers are left out, as everywhere in training.
+
+usage: python training/train_roles.py [--pipeline kg/data/pipeline] [--l2 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from prepare_data import ROOT, annotated_texts, shared_dev_titles, split_of
+
+from kg.nlp.linear import OneVsRest
+from kg.nlp.paper import paper_extraction
+from kg.nlp.pipeline import default_pipeline_path, load_pipeline
+from kg.nlp.role_model import ROLES, role_features
+from kg.normalize import norm_name
+from kg.records import Paper
+
+
+class _Capture:
+    """Stands in for the role model: records the features, keeps the rules' role."""
+
+    def __init__(self) -> None:
+        self.features: list[list[str]] = []
+
+    def decide(self, rule_role, etype, source, mentions, abstract) -> str:
+        self.features.append(role_features(rule_role, etype, source, mentions, abstract))
+        return rule_role
+
+
+def role_examples(nlp, shared: Path, splits: set[str]
+                  ) -> dict[str, list[tuple[list[str], str, str]]]:
+    """Per split: (features, annotated role, rules' role) of each matched entity."""
+    sys.path.insert(0, str(shared / "annotation"))
+    from score_gold import forms  # the reference scorer's name matching
+
+    excluded = shared_dev_titles(shared)
+    papers = annotated_texts(shared)
+    gold = {}
+    for path in sorted((ROOT / "annotations").glob("*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            if line.strip():
+                ann = json.loads(line)
+                if (ann["id"] in papers and split_of(ann["id"]) in splits
+                        and norm_name(papers[ann["id"]]["title"]) not in excluded):
+                    gold[ann["id"]] = ann
+    ids = sorted(gold)
+    texts = [t for i in ids for t in (papers[i]["title"], papers[i]["abstract"])]
+    docs = nlp.pipe(texts, batch_size=128)
+    out: dict[str, list] = {s: [] for s in splits}
+    for i in ids:
+        title, abstract = next(docs), next(docs)
+        p = papers[i]
+        capture = _Capture()
+        ext = paper_extraction(Paper(id=i, title=p["title"], abstract=p["abstract"]),
+                               title, abstract, capture)
+        by_form = {}
+        for g in gold[i]["entities"]:
+            for f in forms(g):
+                by_form.setdefault(f, g)
+        for entity, feats in zip(ext.entities, capture.features, strict=True):
+            match = sorted(forms(entity.to_json()) & set(by_form))
+            if match and by_form[match[0]]["type"] == entity.type:
+                out[split_of(i)].append((feats, by_form[match[0]]["role"], entity.role))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent.parent / "shared")
+    ap.add_argument("--pipeline", type=Path, default=default_pipeline_path())
+    ap.add_argument("--l2", type=float, default=1.0)
+    args = ap.parse_args()
+    nlp = load_pipeline(str(args.pipeline))
+    if "kg_paper_roles" not in nlp.pipe_names:
+        nlp.add_pipe("kg_paper_roles")
+    data = role_examples(nlp, args.shared, {"train", "dev"})
+    model = OneVsRest.fit([(f, role) for f, role, _ in data["train"]], ROLES, l2=args.l2)
+    dev = data["dev"]
+    print(json.dumps({
+        "train_entities": len(data["train"]), "dev_entities": len(dev),
+        "dev_role_accuracy_rules": round(sum(g == r for _, g, r in dev) / max(1, len(dev)), 3),
+        "dev_role_accuracy_model": round(
+            sum(model.predict(f) == g for f, g, _ in dev) / max(1, len(dev)), 3)}))
+    nlp.get_pipe("kg_paper_roles").model = model
+    staging = args.pipeline.with_name(args.pipeline.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    nlp.to_disk(staging)
+    shutil.rmtree(args.pipeline)
+    staging.rename(args.pipeline)
+
+
+if __name__ == "__main__":
+    main()
