@@ -106,19 +106,19 @@ def in_child(fn: Callable[[], T]) -> Forked[T]:
             return Forked(None, None, ("error", exc, ""))
     parent = os.getpid()
     r, w = os.pipe()
-    # Objects that exist now are never collected in the child: the collector's passes
-    # would otherwise write to (and so copy) every page of the shared graph.
-    gc.freeze()
     try:
         pid = os.fork()
     except BaseException:
-        gc.unfreeze()
         os.close(r)
         os.close(w)
         raise
     if pid == 0:  # the child: never returns
         status = 1
         try:
+            # What exists now is never scanned by the child's collector, whose passes
+            # would write to (and so copy) every page it shares with the parent. (The
+            # parent should have frozen it too: kg.build does, for its own passes.)
+            gc.freeze()
             os.close(r)
             _die_with_parent(parent)
             try:
@@ -136,6 +136,5 @@ def in_child(fn: Callable[[], T]) -> Forked[T]:
                 fh.write(data)
         finally:
             os._exit(status)
-    gc.unfreeze()
     os.close(w)
     return Forked(pid, r)

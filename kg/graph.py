@@ -107,6 +107,14 @@ def _evidence(paper: Paper, field: str, start: int, end: int, source: str, conf:
     }
 
 
+def _evidence_order(e: dict) -> tuple[str, str, int]:
+    return e.get("paper", ""), e.get("field", ""), e.get("start", 0)
+
+
+def _confidence(e: dict) -> float:
+    return e.get("confidence", 0.0)
+
+
 class _EdgeAccumulator:
     """Collects evidence for (u, v, rel) across papers, then writes aggregated edges."""
 
@@ -118,12 +126,14 @@ class _EdgeAccumulator:
 
     def write(self, g: nx.MultiDiGraph) -> None:
         for (u, v, rel) in sorted(self.edges):
-            evs = sorted(
-                self.edges[(u, v, rel)],
-                key=lambda e: (e.get("paper", ""), e.get("field", ""), e.get("start", 0)),
-            )
-            best = max(evs, key=lambda e: e.get("confidence", 0.0))
-            papers = sorted({e["paper"] for e in evs if e.get("paper")})
+            evs = self.edges[(u, v, rel)]
+            if len(evs) == 1:  # most edges (every paper → entity role): nothing to order
+                best = evs[0]
+                papers = [best["paper"]] if best.get("paper") else []
+            else:
+                evs = sorted(evs, key=_evidence_order)
+                best = max(evs, key=_confidence)
+                papers = sorted({e["paper"] for e in evs if e.get("paper")})
             g.add_edge(
                 u, v, key=rel, rel=rel, support=len(papers), papers=papers,
                 confidence=best.get("confidence", 1.0), source=best.get("source", "rule"),

@@ -101,9 +101,14 @@ def synonyms() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(form: str) -> str:
+    """Resolution key of a surface form (cached: each form recurs across papers)."""
     k = name_key(form)
     return synonyms().get(k, k)
+
+
+_is_acronym = lru_cache(maxsize=1 << 16)(is_acronym)
 
 
 def _forms(entity) -> list[str]:
@@ -135,14 +140,16 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
     # (paper, name) → (long-form keys, acronym keys)
     local: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
     expansions: dict[str, set[str]] = defaultdict(set)  # acronym key → long-form keys
+    forms: dict[int, list[str]] = {}  # id(entity) → its forms (asked for twice)
     for ext in exts:
         for ent in ext.entities:
             longs, shorts = [], []
-            for f in _forms(ent):
+            forms[id(ent)] = ent_forms = _forms(ent)
+            for f in ent_forms:
                 k = _key(f)
                 if not k:
                     continue
-                (shorts if is_acronym(f) else longs).append(k)
+                (shorts if _is_acronym(f) else longs).append(k)
             longs = list(dict.fromkeys(longs))
             shorts = [s for s in dict.fromkeys(shorts) if s not in longs]
             for k in longs:
@@ -183,14 +190,14 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
             papers.add(ext.id)
             votes[ent.type] += 1
             counted = Counter(m.text for m in ent.mentions if m.text)
-            for f in _forms(ent):
+            for f in forms[id(ent)]:
                 aliases[f] += max(1, counted.get(f, 0))
         name = _canonical_name(aliases)
         etype = max(ENTITY_TYPES, key=lambda t: (votes[t], -ENTITY_TYPES.index(t)))
         node_id = _unique_id(f"entity:{slugify(name)}", etype, used_ids)
         label = name
-        acr = sorted({a for a in aliases if is_acronym(a) and _key(a) in ambiguous})
-        if acr and not is_acronym(name):
+        acr = sorted({a for a in aliases if _is_acronym(a) and _key(a) in ambiguous})
+        if acr and not _is_acronym(name):
             label = f"{acr[0]} ({name})"
         entities[node_id] = ResolvedEntity(
             id=node_id, name=name, type=etype, aliases=aliases, papers=papers,
@@ -209,7 +216,7 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
 def _canonical_name(aliases: Counter[str]) -> str:
     """Most frequent expanded form; acronyms only when nothing else was written."""
     def rank(form: str) -> tuple:
-        return (not is_acronym(form), aliases[form], " " in form or "-" in form, len(form), form)
+        return (not _is_acronym(form), aliases[form], " " in form or "-" in form, len(form), form)
 
     return max(aliases, key=rank)
 
