@@ -13,6 +13,12 @@ prefixes, values kept as ``{"@value", "@type"}`` objects so that every lexical f
 survives exactly — and ``json`` does the escaping. ``@graph`` is sorted like the
 N-Triples; keys are sorted; one node per line.
 
+Memory: :func:`write_rdf` streams (sorted runs spilled to a temporary folder inside the
+output folder and merged; the three files written together from the merged lines), so it
+holds a few chunks of triples, not the graph's ~360 triples per paper. The in-memory
+helpers (:func:`canonical`, :func:`turtle_bytes`, :func:`jsonld_bytes`,
+:func:`shard_lines`) make the same bytes and remain for small graphs and tests.
+
 Every file goes through :mod:`kg.atomic`: a build killed mid-way leaves the old file.
 """
 
