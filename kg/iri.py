@@ -11,7 +11,8 @@ nothing at all), and an IRI must stay valid, readable and *injective* — two di
 must never share an IRI, or the graph silently merges two nodes. :func:`segment` keeps
 letters, digits and ``-._~:@`` (non-ASCII letters and symbols too, as RFC 3987 allows, so
 "Zoë" stays readable) and percent-encodes every other character as UTF-8, ``%`` and
-``/`` included; whole segments that path resolution would eat (``""``, ``.``, ``..``) get a
+``/`` included, and a trailing ``.`` (which rdflib's Turtle parser cannot read back in a
+prefixed name); whole segments that path resolution would eat (``""``, ``.``, ``..``) get a
 reserved spelling. Statement and evidence IRIs are built from such segments, so they are
 readable and stable across builds (no counters, no hashes).
 """
@@ -60,8 +61,12 @@ def segment(text: str) -> str:
     if special is not None:
         return special
     if text.isascii() and all(c in _ASCII_KEEP for c in text):
-        return text
-    return "".join(c if _keep(c) else _encode(c) for c in text)
+        out = text
+    else:
+        out = "".join(c if _keep(c) else _encode(c) for c in text)
+    # A trailing "." is encoded: Turtle writes it as a prefixed name ending in "\.", valid
+    # Turtle that rdflib's parser rejects (``entity:0\/form\/0\.``).
+    return out[:-1] + "%2E" if out.endswith(".") else out
 
 
 def check_base(base: str | None) -> str:

@@ -85,6 +85,19 @@ def test_special_segments_have_reserved_spellings():
     assert I.segment("%") == "%25"
 
 
+def test_a_trailing_dot_is_encoded_so_rdflib_reads_the_turtle():
+    """pyoxigraph writes ``<…/form/0.>`` as ``p:form\\/0\\.``, valid Turtle that rdflib's
+    parser rejects; the segment ends in ``%2E`` instead (found by hypothesis: a name "0.")."""
+    assert [I.segment(t) for t in ("0.", "Jr.", "a.b", "x y.")] == [
+        "0%2E", "Jr%2E", "a.b", "x%20y%2E"]
+    assert node_id_of(I.node_iri("entity:0.", I.DEFAULT_BASE), I.DEFAULT_BASE) == "entity:0."
+    iri = NamedNode(I.DEFAULT_BASE + "entity/0/form/" + I.segment("0."))
+    ttl = serialize([Triple(iri, iri, iri)], format=RdfFormat.TURTLE,
+                    prefixes={"entity": I.DEFAULT_BASE + "entity/"})
+    assert {str(s) for s in rdflib.Graph().parse(data=ttl.decode(), format="turtle").subjects()
+            } == {iri.value}
+
+
 def test_base_iri_is_configurable_and_checked():
     assert I.check_base(None) == I.DEFAULT_BASE == "https://w3id.org/kg/resource/"
     assert I.check_base("https://example.org/kg") == "https://example.org/kg/"
