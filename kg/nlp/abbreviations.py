@@ -26,6 +26,7 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 
+from kg.nlp.docs import doc_text
 from kg.nlp.sentences import sentence_spans
 from kg.normalize import word_set
 
@@ -279,7 +280,7 @@ class AbbreviationDetector:
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        pairs = find_abbreviations(doc.text)
+        pairs = find_abbreviations(doc_text(doc))
         mapping: dict[str, str] = {}
         for ab in pairs:
             mapping.setdefault(ab.short, ab.long)
@@ -294,7 +295,7 @@ class AbbreviationDetector:
     def _mentions(doc: Doc, mapping: dict[str, str]) -> list[Span]:
         spans = []
         for short, long in mapping.items():
-            for s, e in short_form_occurrences(doc.text, short):
+            for s, e in short_form_occurrences(doc_text(doc), short):
                 span = doc.char_span(s, e, label="short_form", kb_id=long)
                 if span is not None:
                     spans.append(span)

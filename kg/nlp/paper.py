@@ -15,6 +15,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span
 
 from kg.nlp.code_links import find_code_links
+from kg.nlp.docs import doc_text, sent_of, span_text
 from kg.nlp.entities import provenance
 from kg.nlp.filters import is_generic
 from kg.nlp.role_model import PaperRoles
@@ -70,7 +71,7 @@ def _title_prefix_span(doc: Doc, abstract: str = "") -> Span | None:
     A prefix of several words ("Beyond Binary Rewards: …", "Synthetic Vision: …") is as a
     rule a catchphrase, not a name: it counts only when the abstract uses it too.
     """
-    m = _TITLE_PREFIX.match(doc.text)
+    m = _TITLE_PREFIX.match(doc_text(doc))
     if not m:
         return None
     span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
@@ -114,7 +115,7 @@ def _title_entities(title: Doc, abstract: Doc, prefix: Span | None) -> list[Span
 def _complete_to(ent: Span, name: str) -> Span:
     """``ent`` grown to ``name`` when the NER cut it short ("NaturalSpeech" of
     "NaturalSpeech 3", the title's "X:" name) and the text goes on to spell it out."""
-    text = ent.doc.text
+    text = doc_text(ent.doc)
     if len(name) <= len(ent.text) or text[ent.start_char:ent.start_char + len(name)] != name:
         return ent
     longer = ent.doc.char_span(ent.start_char, ent.start_char + len(name))
@@ -142,7 +143,7 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
     entity's role; without it the rules' roles stand.
     """
     docs = {"title": title, "abstract": abstract}
-    prefix = _title_prefix_span(title, abstract.text)
+    prefix = _title_prefix_span(title, doc_text(abstract))
     mentions: list[tuple[str, Span]] = [("abstract", ent) for ent in abstract.ents]
     mentions += [("title", ent) for ent in _title_entities(title, abstract, prefix)]
     prefix_key = None
@@ -167,7 +168,8 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
                 long_forms.add(kl)
     if prefix is not None:
         # "MALT: … Multi-Agent LLM Training": the title spells the acronym out.
-        rest = title.text[title.text.index(":") + 1:]
+        title_text = doc_text(title)
+        rest = title_text[title_text.index(":") + 1:]
         for _, ent in mentions:
             spelled = ent.doc is title and ent.start_char > prefix.end_char and ent.text in rest
             if spelled and _acronym_fits(prefix.text, ent.text):
@@ -229,7 +231,7 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
                                        abstract)
     relations = _relations(docs, name_of, entities)
     results = _results(docs, name_of)
-    code = [url for _, _, url in find_code_links(abstract.text)]
+    code = [url for _, _, url in find_code_links(doc_text(abstract))]
     return Extraction(id=paper.id, title=paper.title, entities=entities, relations=relations,
                       results=results, code=code)
 
@@ -331,20 +333,20 @@ def _sentence_of(e: Entity, docs: dict[str, Doc]) -> EvSpan:
     m = next((m for m in e.mentions if m.field == "abstract"), e.mentions[0])
     d = docs[m.field]
     span = d.char_span(m.start, m.end, alignment_mode="expand")
-    sent = span.sent if span is not None else d[:]
+    sent = sent_of(span) if span is not None else d[:]
     return EvSpan(field=m.field, start=sent.start_char, end=sent.end_char)
 
 
 def _near(a: Entity, b: Entity, docs: dict[str, Doc]) -> bool:
     """Whether ``b`` is named in a sentence that also names ``a`` or speaks of "our"/"we"."""
     doc = docs["abstract"]
-    a_sents = {doc.char_span(m.start, m.end, alignment_mode="expand").sent.start
+    a_sents = {sent_of(doc.char_span(m.start, m.end, alignment_mode="expand")).start
                for m in a.mentions if m.field == "abstract"}
     for m in b.mentions:
         if m.field != "abstract":
             continue
-        sent = doc.char_span(m.start, m.end, alignment_mode="expand").sent
-        low = sent.text.lower()
+        sent = sent_of(doc.char_span(m.start, m.end, alignment_mode="expand"))
+        low = span_text(sent).lower()
         if sent.start in a_sents or " we " in f" {low}" or " our " in f" {low}":
             return True
     return False

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.nlp.docs import doc_text, sent_of, span_text
+
 if not Doc.has_extension("relations"):
     Doc.set_extension("relations", default=None)
 
@@ -69,7 +71,7 @@ def _is_system(span: Span) -> bool:
 def _cue_index(sent: Span, pattern: re.Pattern) -> list[tuple[int, int]]:
     """Character spans (doc offsets) of cue matches inside the sentence."""
     base = sent.start_char
-    return [(base + m.start(), base + m.end()) for m in pattern.finditer(sent.text)]
+    return [(base + m.start(), base + m.end()) for m in pattern.finditer(span_text(sent))]
 
 
 def sentence_relations(doc: Doc) -> list[RelationCandidate]:
@@ -77,12 +79,13 @@ def sentence_relations(doc: Doc) -> list[RelationCandidate]:
     out: list[RelationCandidate] = []
     ents_by_sent: dict[int, list[Span]] = {}
     for ent in doc.ents:
-        ents_by_sent.setdefault(ent.sent.start, []).append(ent)
+        ents_by_sent.setdefault(sent_of(ent).start, []).append(ent)
     for sent in doc.sents:
         ents = ents_by_sent.get(sent.start, [])
         if len(ents) < 2:
             continue
-        negated = bool(_NEGATION.search(sent.text))
+        text = span_text(sent)
+        negated = bool(_NEGATION.search(text))
         for rel, pattern, conf in (("outperforms", _OUTPERFORM, 0.7), ("based_on", _BASED_ON, 0.6)):
             if rel == "outperforms" and negated:
                 continue
@@ -92,7 +95,7 @@ def sentence_relations(doc: Doc) -> list[RelationCandidate]:
                 if not tails:
                     continue
                 head = _subject(heads) if heads else None
-                lead = doc.text[heads[-1].end_char if heads else sent.start_char: c_start]
+                lead = doc_text(doc)[heads[-1].end_char if heads else sent.start_char: c_start]
                 if rel == "outperforms" and _OWN.search(lead):
                     head = None
                 elif head is None:
@@ -101,7 +104,7 @@ def sentence_relations(doc: Doc) -> list[RelationCandidate]:
                     if head is None or tail.text != head.text:
                         out.append(RelationCandidate(head, rel, tail, sent.start_char,
                                                      sent.end_char, conf))
-        if _EVALUATE.search(sent.text):
+        if _EVALUATE.search(text):
             systems = [e for e in ents if _is_system(e)]
             datasets = [e for e in ents if e.label_ == "Dataset"]
             if systems and datasets:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.nlp.docs import span_text
+
 if not Doc.has_extension("results"):
     Doc.set_extension("results", default=None)
 
@@ -52,7 +54,7 @@ def sentence_results(doc: Doc) -> list[ResultCandidate]:
     """Scores stated next to a method/model name in a sentence with a score cue."""
     out: list[ResultCandidate] = []
     for sent in doc.sents:
-        text = sent.text
+        text = span_text(sent)
         if not _SCORE_CUE.search(text) or not any(c.isdigit() for c in text):
             continue
         ents = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end]

@@ -21,6 +21,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.nlp.docs import sent_of, sent_starts
 from kg.nlp.linear import OneVsRest
 
 ROLES = ("proposes", "evaluates_on", "addresses", "uses", "mentions")
@@ -34,7 +35,7 @@ def role_features(rule_role: str, etype: str, source: str, mentions: list[tuple[
     f = {f"rule:{rule_role}", f"type:{etype}", f"type_rule:{etype}|{rule_role}",
          f"source:{source}", f"mentions:{min(len(mentions), 4)}",
          f"in_title:{any(field == 'title' for field, _ in mentions)}"}
-    starts = [s.start for s in abstract.sents]
+    starts = sent_starts(abstract)
     index = [bisect_right(starts, span.start) - 1 for field, span in mentions
              if field == "abstract"]
     if index:
@@ -44,7 +45,7 @@ def role_features(rule_role: str, etype: str, source: str, mentions: list[tuple[
     else:
         f.add("not_in_abstract")
     for _, span in mentions:
-        sent = span.sent
+        sent = sent_of(span)
         doc = span.doc
         f.update("left:" + t.lower_ for t in doc[max(sent.start, span.start - WINDOW):span.start])
         f.update("right:" + t.lower_ for t in doc[span.end:min(sent.end, span.end + WINDOW)])

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from kg.nlp.docs import doc_text, sent_of, sent_text, span_text
+
 _PROPOSE_VERB = re.compile(
     r"^(?:propos|introduc|present|develop|design|releas|construct|creat|build|built|curat|"
     r"collect|contribut|devis|formulat|establish|open-sourc|unveil|launch|put\s+forward|"
@@ -66,12 +68,13 @@ def proposed_spans(doc: Doc) -> set[tuple[int, int]]:
     out: set[tuple[int, int]] = set()
     ents_by_sent: dict[int, list[Span]] = {}
     for ent in doc.ents:
-        ents_by_sent.setdefault(ent.sent.start, []).append(ent)
+        ents_by_sent.setdefault(sent_of(ent).start, []).append(ent)
     for sent in doc.sents:
         ents = ents_by_sent.get(sent.start)
         if not ents:
             continue
-        we = bool(_WE.search(sent.text))
+        stext = span_text(sent)
+        we = bool(_WE.search(stext))
         for tok in sent:
             is_naming = tok.lower_ in _NAMING
             if not is_naming and not (we and _PROPOSE_VERB.match(tok.text)):
@@ -96,7 +99,7 @@ def proposed_spans(doc: Doc) -> set[tuple[int, int]]:
                 else:
                     break
         # "X is proposed / X is introduced"
-        m = re.search(r"\b(?:is|are)\s+(?:newly\s+)?(?:proposed|introduced|presented)\b", sent.text)
+        m = re.search(r"\b(?:is|are)\s+(?:newly\s+)?(?:proposed|introduced|presented)\b", stext)
         if m:
             cut = sent.start_char + m.start()
             before = [e for e in ents if e.end_char <= cut]
@@ -111,7 +114,7 @@ def assign_role(group: EntityGroup, proposed: set[tuple[str, int, int]]) -> str:
         if m.title_prefix or (m.field == "title" and _is_whole_title(m.span)):
             return "proposes"
         if (m.field, m.span.start, m.span.end) in proposed and (
-            group.type != "Task" or _NEW_TASK.search(m.span.sent.text)
+            group.type != "Task" or _NEW_TASK.search(sent_text(m.span))
         ):
             return "proposes"
     # A name in the title that no list knows is, as a rule, the paper's own contribution
@@ -123,7 +126,7 @@ def assign_role(group: EntityGroup, proposed: set[tuple[str, int, int]]) -> str:
             and not _all_background(group) and not _common_noun(group)):
         return "proposes"
     if group.type == "Dataset":
-        if all(_SOURCE_CUE.search(m.span.sent.text) for m in group.mentions
+        if all(_SOURCE_CUE.search(sent_text(m.span)) for m in group.mentions
                if m.field == "abstract") and any(m.field == "abstract" for m in group.mentions):
             return "uses"
         return "evaluates_on"
@@ -139,7 +142,7 @@ def assign_role(group: EntityGroup, proposed: set[tuple[str, int, int]]) -> str:
 
 def _is_whole_title(span: Span) -> bool:
     """The title is just this name ("Fast R-CNN"): the paper is about it."""
-    return span.doc.text.strip(" .:!?") == span.text and span.label_ in ("Method", "Model")
+    return doc_text(span.doc).strip(" .:!?") == span.text and span.label_ in ("Method", "Model")
 
 
 def _common_noun(group: EntityGroup) -> bool:
@@ -155,8 +158,8 @@ def _all_background(group: EntityGroup) -> bool:
 
 def _clause(span: Span) -> str:
     """The clause of the span's sentence that holds it (between , ; : and dashes)."""
-    sent = span.sent
-    text = sent.text
+    sent = sent_of(span)
+    text = span_text(sent)
     start = span.start_char - sent.start_char
     end = span.end_char - sent.start_char
     left = max(text.rfind(p, 0, start) for p in (", ", "; ", ": ", " - "))
@@ -166,7 +169,7 @@ def _clause(span: Span) -> str:
 
 def _in_background(span: Span) -> bool:
     """Named as related work or motivation, not as part of this paper's work."""
-    sentence = span.sent.text
+    sentence = sent_text(span)
     if _BACKGROUND.search(sentence) and not _WE.search(sentence):
         return True
     clause = _clause(span)

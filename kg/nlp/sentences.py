@@ -12,9 +12,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import IDX, SENT_START
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.nlp.docs import doc_text
 from kg.normalize import word_set
 
 #: Lower-cased words that end with a period without ending a sentence.
@@ -30,20 +34,31 @@ FINAL_ABBREVIATIONS = word_set("etc al")
 
 # A candidate end: . ! ? (optionally followed by closing quotes/brackets), then space(s).
 _END = re.compile(r"[.!?][\"')\]]*(?=\s+)")
-_WORD_BEFORE = re.compile(r"(?:^|[\s(\[\"'])([^\s(\[\"']+)\.$")
+_CLOSERS = "\"')]"
 
 
 def _is_boundary(text: str, end: int) -> bool:
-    """Whether the punctuation ending at ``end`` (exclusive) closes a sentence."""
-    head = text[:end].rstrip("\"')]")
-    rest = text[end:].lstrip()
-    if not rest:
+    """Whether the punctuation ending at ``end`` (exclusive) closes a sentence.
+
+    Looks only at the word before ``end`` and the character after the spaces that follow,
+    so a text's candidates cost time in proportion to its length, not its square.
+    """
+    head = end  # text[:head] is text[:end] without closing quotes and brackets
+    while head > 0 and text[head - 1] in _CLOSERS:
+        head -= 1
+    nxt_at = end
+    while nxt_at < len(text) and text[nxt_at].isspace():
+        nxt_at += 1
+    if nxt_at == len(text):
         return True
-    nxt = rest[0]
-    if head.endswith("."):
-        m = _WORD_BEFORE.search(head)
-        if m:
-            word = m.group(1).lower().rstrip(".")
+    nxt = text[nxt_at]
+    if head > 0 and text[head - 1] == ".":
+        # The word before the period: back to the last space, quote or bracket.
+        start = head - 1
+        while start > 0 and not _is_word_break(text[start - 1]):
+            start -= 1
+        if start < head - 1:
+            word = text[start:head - 1].lower().rstrip(".")
             if word in ABBREVIATIONS:
                 return word in FINAL_ABBREVIATIONS and nxt.isupper()
             # Single initials ("J. Smith") and dotted abbreviations ("U.S.", "e.g.").
@@ -53,6 +68,10 @@ def _is_boundary(text: str, end: int) -> bool:
                 return False
     # A sentence starts with an upper-case letter, a digit, a quote, a bracket or $ (LaTeX).
     return nxt.isupper() or nxt.isdigit() or nxt in "\"'([$\u201c"
+
+
+def _is_word_break(c: str) -> bool:
+    return c.isspace() or c in "([\"'"
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -101,12 +120,22 @@ def make_sentences(nlp: Language, name: str) -> ScientificSentencizer:
 
 
 class ScientificSentencizer:
-    """Sets ``is_sent_start`` from :func:`sentence_spans` (no model, no parser needed)."""
+    """Sets ``is_sent_start`` from :func:`sentence_spans` (no model, no parser needed).
+
+    The flags go in with one ``Doc.from_array`` (1 = starts a sentence, -1 = does not, as
+    the ``is_sent_start`` setter writes them), not one token at a time. The component also
+    primes :func:`kg.nlp.docs.doc_text`, so the components after it never rejoin the text.
+    """
 
     def __call__(self, doc: Doc) -> Doc:
-        starts = {s for s, _ in sentence_spans(doc.text)}
-        for i, tok in enumerate(doc):
-            tok.is_sent_start = i == 0 or tok.idx in starts
+        if not len(doc):
+            return doc
+        if doc.has_annotation("DEP"):
+            raise ValueError(Errors.E043)  # what the is_sent_start setter raises
+        starts = [s for s, _ in sentence_spans(doc_text(doc))]
+        flags = numpy.where(numpy.isin(doc.to_array(IDX), starts), 1, -1)
+        flags[0] = 1
+        doc.from_array([SENT_START], flags.astype(numpy.uint64))
         return doc
 
     def to_disk(self, path, exclude=()) -> None:  # stateless: nothing to write

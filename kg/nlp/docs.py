@@ -1,0 +1,71 @@
+"""Per-doc caches of what spaCy recomputes on every access.
+
+``Doc.text`` joins the text of every token each time it is read, ``Span.text`` does the
+same for the span's tokens, and ``Span.sent`` scans the doc for the sentence's ends. The
+rule components and :mod:`kg.nlp.paper` ask for these once per entity, cue or mention, so
+on an abstract they added up to about a fifth of a worker's CPU. The helpers here give
+the same values (same strings, equal spans), computed once per doc:
+
+* :func:`doc_text` is ``doc.text``;
+* :func:`sent_of` is ``span.sent`` (a sorted list of sentence starts per doc, bisected);
+* :func:`sent_text` is ``sent_of(span).text`` (a slice of :func:`doc_text`).
+
+The cache lives in ``doc.user_data`` under keys that no extension attribute uses. A doc's
+text never changes (the retokenizer keeps it), so the cached text is checked only against
+the doc's length in characters (a doc made with ``Span.as_doc(copy_user_data=True)`` gets
+a copy of the cache but a shorter text). The sentence starts are taken when first asked
+for, so they must be asked for after the sentence boundaries are set (the pipeline sets
+them in its first component, ``kg_sentences``, and nothing changes them later).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from spacy.tokens import Doc, Span
+
+_TEXT = "kg.doc_text"
+_STARTS = "kg.sent_starts"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per doc."""
+    text = doc.user_data.get(_TEXT)
+    if text is None or (len(doc) and len(text) != _char_length(doc)):
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
+def _char_length(doc: Doc) -> int:
+    last = doc[-1]
+    return last.idx + len(last.text_with_ws)
+
+
+def sent_starts(doc: Doc) -> list[int]:
+    """The token index of each sentence start, ascending (``[s.start for s in doc.sents]``)."""
+    starts = doc.user_data.get(_STARTS)
+    if starts is None or starts[1] != len(doc):
+        starts = doc.user_data[_STARTS] = ([s.start for s in doc.sents], len(doc))
+    return starts[0]
+
+
+def sent_of(span: Span) -> Span:
+    """``span.sent``: the sentence holding the span's first token."""
+    doc = span.doc
+    if doc.user_span_hooks or doc.user_hooks or not 0 <= span.start < len(doc):
+        return span.sent  # hooks, or a case spaCy answers on its own terms
+    starts = sent_starts(doc)
+    i = bisect_right(starts, span.start)
+    end = starts[i] if i < len(starts) else len(doc)
+    return doc[starts[i - 1]:end]
+
+
+def sent_text(span: Span) -> str:
+    """``span.sent.text``."""
+    sent = sent_of(span)
+    return doc_text(span.doc)[sent.start_char:sent.end_char]
+
+
+def span_text(span: Span) -> str:
+    """``span.text`` as a slice of :func:`doc_text` (for long spans such as sentences)."""
+    return doc_text(span.doc)[span.start_char:span.end_char]
