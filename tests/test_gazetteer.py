@@ -204,3 +204,65 @@ def test_licence_credits_are_shipped():
     for credit in ("Papers with Code (CC BY-SA 4.0)", "sota-extractor", "Apache-2.0",
                    "NLP-progress", "MIT"):
         assert credit in readme
+
+
+# --- the saved pattern table (patterns.json) ------------------------------------------
+
+def _shipped():
+    from kg.nlp.pipeline import load_pipeline
+
+    return load_pipeline()
+
+
+def test_shipped_pattern_table_is_what_the_tokenizer_gives():
+    """patterns.json holds, for every form, exactly the ORTH/LOWER values of its tokens
+    under the shipped tokenizer: re-save the pipeline (nlp.to_disk) when it is stale."""
+    from kg.nlp.gazetteer import _tokenizer_fingerprint
+
+    nlp = _shipped()
+    gaz = nlp.get_pipe("kg_gazetteer")
+    saved = gaz._saved_patterns
+    assert saved is not None and saved["tokenizer"] == _tokenizer_fingerprint(nlp)
+    assert saved == gaz._pattern_table()
+
+
+def test_matches_from_the_table_equal_matches_from_tokenizing():
+    from kg.build import sample_corpus_path
+    from kg.ingest import read_papers
+
+    nlp = _shipped()
+    gaz = nlp.get_pipe("kg_gazetteer")
+    from_table = gaz._build()
+    saved, gaz._saved_patterns = gaz._saved_patterns, None
+    try:
+        tokenized = gaz._build()
+    finally:
+        gaz._saved_patterns = saved
+    texts = [t for p in read_papers([sample_corpus_path()]) for t in (p.title, p.abstract)]
+    n = 0
+    for doc in nlp.tokenizer.pipe(texts):
+        for a, b in zip(from_table, tokenized, strict=True):
+            got, want = a(doc), b(doc)
+            assert got == want
+            n += len(got)
+    assert n > 500
+
+
+def test_a_changed_tokenizer_ignores_the_saved_table(tmp_path):
+    from spacy.symbols import ORTH
+
+    nlp = make_nlp()
+    nlp.add_pipe("kg_gazetteer")
+    nlp.to_disk(tmp_path / "p")
+    loaded = spacy.load(tmp_path / "p")
+    assert loaded.get_pipe("kg_gazetteer")._saved_patterns is not None
+    assert hits(loaded, "We train GPT-4 on MMLU.") == hits(nlp, "We train GPT-4 on MMLU.")
+    # A special case splits "GPT-4": the saved values would no longer line up with tokens.
+    loaded = spacy.load(tmp_path / "p")
+    loaded.tokenizer.add_special_case("GPT-4", [{ORTH: "GPT"}, {ORTH: "-4"}])
+    fresh = make_nlp()
+    fresh.tokenizer.add_special_case("GPT-4", [{ORTH: "GPT"}, {ORTH: "-4"}])
+    fresh.add_pipe("kg_gazetteer")
+    text = "We train GPT-4 on MMLU."
+    assert hits(loaded, text) == hits(fresh, text)
+    assert ("GPT-4", "Model", "GPT-4") in hits(loaded, text)

@@ -15,12 +15,15 @@ matches "falcon". Other Method, Task and Metric forms ("question answering", "Tr
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
@@ -30,6 +33,8 @@ ENTITY_FILES = ("methods", "models", "datasets", "tasks", "metrics")
 PROPER_NAME_TYPES = frozenset({"Model", "Dataset"})
 _FIELDS = ("name", "type", "aliases", "source")
 _SAVED = "entries.tsv"
+#: Each form's token values for the matchers, written by ``to_disk`` (see ``_build``).
+_PATTERNS = "patterns.json"
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,14 @@ def make_gazetteer(nlp: Language, name: str, data_dir: str | None, types: list[s
 class Gazetteer:
     """PhraseMatcher over the gazetteer: spans labelled with the type, ``kb_id_`` = canonical
     name. The entries are loaded on first use and saved with the pipeline by ``to_disk``,
-    so a saved pipeline keeps the lists it was built with."""
+    so a saved pipeline keeps the lists it was built with.
+
+    ``to_disk`` also writes ``patterns.json``: each surface form's token values (ORTH, or
+    LOWER for the case-insensitive forms) under the pipeline's tokenizer, with a hash of
+    that tokenizer. Loading then adds those values to the matchers as they are, which is
+    how ``PhraseMatcher`` unpickles itself, instead of tokenizing ~14k forms in every
+    worker; a form the table lacks, or a table saved with other tokenizer rules, is
+    tokenized as before."""
 
     def __init__(self, nlp: Language, data_dir: str | None = None,
                  types: list[str] | None = None, spans_key: str = "gazetteer",
@@ -122,6 +134,7 @@ class Gazetteer:
         self.longest_only = longest_only
         self._entries: list[GazetteerEntry] | None = None
         self._matchers: tuple[PhraseMatcher, PhraseMatcher] | None = None
+        self._saved_patterns: dict | None = None
 
     @property
     def entries(self) -> list[GazetteerEntry]:
@@ -133,9 +146,8 @@ class Gazetteer:
         self._entries = list(entries)
         self._matchers = None
 
-    def _build(self) -> tuple[PhraseMatcher, PhraseMatcher]:
-        exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+    def _groups(self) -> dict[tuple[bool, str], dict[str, None]]:
+        """``(case_sensitive, "type\tname")`` → the surface forms to match, in order."""
         groups: dict[tuple[bool, str], dict[str, None]] = {}
         for e in self.entries:
             key = f"{e.type}\t{e.name}"
@@ -143,10 +155,40 @@ class Gazetteer:
                 cs = is_case_sensitive(form, e.type)
                 for v in variants(form, e.type):
                     groups.setdefault((cs, key), {})[v if cs else v.lower()] = None
+        return groups
+
+    def _build(self) -> tuple[PhraseMatcher, PhraseMatcher]:
+        """The matchers. A form's pattern is its tokens' ORTH or LOWER values: taken from
+        the table saved with the pipeline when it was made with this tokenizer (what
+        ``PhraseMatcher`` itself keeps and pickles), else from tokenizing the form."""
+        exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        saved = self._saved_patterns if self._saved_patterns is not None else {}
+        if saved.get("tokenizer") != _tokenizer_fingerprint(self.nlp):
+            saved = {}
+        tables = (saved.get("ORTH", {}), saved.get("LOWER", {}))
         make_doc = self.nlp.make_doc
-        for (cs, key), forms in groups.items():
-            (exact if cs else lower).add(key, [make_doc(f) for f in forms])
+        for (cs, key), forms in self._groups().items():
+            table = tables[0] if cs else tables[1]
+            patterns = []
+            for f in forms:
+                values = table.get(f)
+                patterns.append(make_doc(f) if values is None else values)
+            (exact if cs else lower).add(key, patterns)
         return exact, lower
+
+    def _pattern_table(self) -> dict[str, object]:
+        """Every form's ORTH or LOWER values under this pipeline's tokenizer (for to_disk)."""
+        tables: tuple[dict[str, list[int]], dict[str, list[int]]] = ({}, {})
+        for (cs, _), forms in self._groups().items():
+            table = tables[0] if cs else tables[1]
+            for f in forms:
+                if f not in table:
+                    table[f] = [int(v) for v in self.nlp.make_doc(f).to_array(
+                        ORTH if cs else LOWER)]
+        return {"tokenizer": _tokenizer_fingerprint(self.nlp),
+                "ORTH": dict(sorted(tables[0].items())),
+                "LOWER": dict(sorted(tables[1].items()))}
 
     def __call__(self, doc: Doc) -> Doc:
         if self._matchers is None:
@@ -170,9 +212,39 @@ class Gazetteer:
             f.write("\t".join(_FIELDS) + "\n")
             for e in self.entries:
                 f.write(f"{e.name}\t{e.type}\t{'|'.join(e.aliases)}\t{e.source}\n")
+        table = self._pattern_table()
+        if table["tokenizer"] is not None:
+            _write_patterns(path / _PATTERNS, table)
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> Gazetteer:
         saved = Path(path) / _SAVED
         if saved.exists():
             self.set_entries(read_entries([saved]))
+        patterns = Path(path) / _PATTERNS
+        if patterns.exists():
+            self._saved_patterns = json.loads(patterns.read_text(encoding="utf-8"))
+            self._matchers = None
         return self
+
+
+def _tokenizer_fingerprint(nlp: Language) -> str | None:
+    """What the saved patterns depend on: the language (its LOWER) and the tokenizer's
+    rules; None for a tokenizer that cannot be serialised (then forms are tokenized)."""
+    try:
+        rules = nlp.tokenizer.to_bytes(exclude=["vocab"])
+    except (AttributeError, NotImplementedError, TypeError, ValueError):
+        return None
+    return hashlib.sha256(nlp.lang.encode() + b"\0" + rules).hexdigest()
+
+
+def _write_patterns(path: Path, table: dict[str, object]) -> None:
+    """One form per line, so a change to the lists shows as a readable diff."""
+    lines = ["{", f'"tokenizer": {json.dumps(table["tokenizer"])},']
+    for i, attr in enumerate(("ORTH", "LOWER")):
+        forms = table[attr]
+        lines.append(f'"{attr}": {{')
+        lines += [f"{json.dumps(f, ensure_ascii=False)}: {json.dumps(v)}"
+                  + ("," if j < len(forms) - 1 else "") for j, (f, v) in enumerate(forms.items())]
+        lines.append("}," if i == 0 else "}")
+    lines.append("}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
