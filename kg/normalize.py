@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\-_/]")
 _NON_WORD = re.compile(r"[^\w\s.+#]")
@@ -50,6 +51,7 @@ def norm_name(s: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=8192)  # the extractor asks for the same names again and again
 def name_key(s: str) -> str:
     """Compact key: ``norm_name`` without spaces or punctuation ("GPT4" == "GPT-4")."""
     return _NON_ALNUM.sub("", norm_name(s))

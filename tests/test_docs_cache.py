@@ -57,6 +57,22 @@ def test_sent_of_is_span_sent_for_every_span(docs):
     assert checked > 10_000
 
 
+def test_docs_with_the_cache_still_serialise(docs):
+    """Only plain data goes in user_data: Doc.to_bytes (spaCy's n_process) still works."""
+    from spacy.tokens import Doc
+
+    from kg.nlp.pipeline import blank
+
+    nlp = blank()
+    for text in [d.text for d in docs[:6]]:
+        doc = nlp(text)
+        doc_text(doc)
+        sent_starts(doc)
+        back = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+        assert doc_text(back) == doc.text
+        assert sent_starts(back) == [s.start for s in doc.sents]
+
+
 def test_cached_text_is_not_taken_for_a_part_of_the_doc(docs):
     doc = next(d for d in docs if len(list(d.sents)) > 2)
     doc_text(doc)

@@ -10,12 +10,13 @@ the same values (same strings, equal spans), computed once per doc:
 * :func:`sent_of` is ``span.sent`` (a sorted list of sentence starts per doc, bisected);
 * :func:`sent_text` is ``sent_of(span).text`` (a slice of :func:`doc_text`).
 
-The cache lives in ``doc.user_data`` under keys that no extension attribute uses. A doc's
-text never changes (the retokenizer keeps it), so the cached text is checked only against
-the doc's length in characters (a doc made with ``Span.as_doc(copy_user_data=True)`` gets
-a copy of the cache but a shorter text). The sentence starts are taken when first asked
-for, so they must be asked for after the sentence boundaries are set (the pipeline sets
-them in its first component, ``kg_sentences``, and nothing changes them later).
+The cache lives in ``doc.user_data`` under keys that no extension attribute uses, with
+the doc's length in tokens: a doc's text never changes (the retokenizer keeps it), and a
+doc made by ``Span.as_doc(copy_user_data=True)`` gets a copy of the cache but has fewer
+tokens, so it computes its own. The sentences are taken when first asked for, so they
+must be asked for after the sentence boundaries are set (the pipeline sets them in its
+first component, ``kg_sentences``, and nothing changes them later). Only strings and
+ints are kept, so ``Doc.to_bytes`` (and spaCy's ``n_process``) still serialise the doc.
 """
 
 from __future__ import annotations
@@ -30,23 +31,18 @@ _STARTS = "kg.sent_starts"
 
 def doc_text(doc: Doc) -> str:
     """``doc.text``, joined once per doc."""
-    text = doc.user_data.get(_TEXT)
-    if text is None or (len(doc) and len(text) != _char_length(doc)):
-        text = doc.user_data[_TEXT] = doc.text
-    return text
-
-
-def _char_length(doc: Doc) -> int:
-    last = doc[-1]
-    return last.idx + len(last.text_with_ws)
+    cached = doc.user_data.get(_TEXT)
+    if cached is None or cached[0] != len(doc):
+        cached = doc.user_data[_TEXT] = (len(doc), doc.text)
+    return cached[1]
 
 
 def sent_starts(doc: Doc) -> list[int]:
     """The token index of each sentence start, ascending (``[s.start for s in doc.sents]``)."""
-    starts = doc.user_data.get(_STARTS)
-    if starts is None or starts[1] != len(doc):
-        starts = doc.user_data[_STARTS] = ([s.start for s in doc.sents], len(doc))
-    return starts[0]
+    cached = doc.user_data.get(_STARTS)
+    if cached is None or cached[0] != len(doc):
+        cached = doc.user_data[_STARTS] = (len(doc), [s.start for s in doc.sents])
+    return cached[1]
 
 
 def sent_of(span: Span) -> Span:
@@ -56,8 +52,7 @@ def sent_of(span: Span) -> Span:
         return span.sent  # hooks, or a case spaCy answers on its own terms
     starts = sent_starts(doc)
     i = bisect_right(starts, span.start)
-    end = starts[i] if i < len(starts) else len(doc)
-    return doc[starts[i - 1]:end]
+    return Span(doc, starts[i - 1], starts[i] if i < len(starts) else len(doc))
 
 
 def sent_text(span: Span) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 
 @dataclass
@@ -25,8 +26,8 @@ class BinaryLogistic:
         return bool(self.weights)
 
     def logit(self, features: Iterable[str]) -> float:
-        w = self.weights
-        return self.bias + sum(w.get(f, 0.0) for f in features)
+        # The same additions in the same order as a generator expression, without one.
+        return self.bias + sum(map(self.weights.get, features, repeat(0.0)))
 
     def probability(self, features: Iterable[str]) -> float:
         z = self.logit(features)
