@@ -16,6 +16,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from kg.nlp.docs import made_doc
 from kg.nlp.paper import paper_extraction
 from kg.nlp.pipeline import default_pipeline_path, load_pipeline
 from kg.records import Extraction, Paper
@@ -81,7 +82,7 @@ def extract(
 
 def _run(nlp: Language, batch: list[Paper], texts: Iterator[str], batch_size: int
          ) -> Iterator[Extraction]:
-    docs = nlp.pipe(texts, batch_size=batch_size * 2)
+    docs = nlp.pipe((made_doc(nlp, t) for t in texts), batch_size=batch_size * 2)
     roles = nlp.get_pipe("kg_paper_roles") if "kg_paper_roles" in nlp.pipe_names else None
     for paper in batch:
         title = next(docs)

@@ -30,6 +30,14 @@ def docs(nlp):
     return list(nlp.pipe(texts))
 
 
+def test_made_doc_knows_its_text(nlp, docs):
+    from kg.nlp.docs import made_doc
+
+    for text in [d.text for d in docs] + ["a\r\n b\u00a0 c\t\t.", "  x  "]:
+        doc = made_doc(nlp, text)
+        assert doc.text == text and doc_text(doc) == text
+
+
 def test_doc_text_is_doc_text(docs):
     for doc in docs:
         assert doc_text(doc) == doc.text

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 _TEXT = "kg.doc_text"
@@ -35,6 +36,14 @@ def doc_text(doc: Doc) -> str:
     if cached is None or cached[0] != len(doc):
         cached = doc.user_data[_TEXT] = (len(doc), doc.text)
     return cached[1]
+
+
+def made_doc(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)`` with :func:`doc_text` already known: the tokenizer keeps
+    every character, so the doc's text is ``text`` (for ``nlp.pipe`` over docs)."""
+    doc = nlp.make_doc(text)
+    doc.user_data[_TEXT] = (len(doc), text)
+    return doc
 
 
 def sent_starts(doc: Doc) -> list[int]:
