@@ -29,11 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "training"))
 
-from prepare_data import annotated_texts, detokenize, shared_dev_titles, split_of  # noqa: E402
+from prepare_data import annotated_papers, detokenize  # noqa: E402
 
 from kg.extract import extract  # noqa: E402
 from kg.nlp.pipeline import load_pipeline  # noqa: E402
-from kg.normalize import norm_name  # noqa: E402
 from kg.records import Paper  # noqa: E402
 
 
@@ -117,22 +116,11 @@ def eval_papers(shared: Path, nlp, gold_path: Path, papers: list[Paper]) -> dict
 def heldout_set(shared: Path, split: str = "heldout") -> tuple[Path, list[Paper]]:
     """Gold file and papers of one split of the project's own annotations (``split_of``),
     without the papers of the shared dev set."""
-    corpus = annotated_texts(shared)
-    excluded = shared_dev_titles(shared)
     gold = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False)  # noqa: SIM115
     papers = []
-    for path in sorted((ROOT / "training" / "annotations").glob("*.jsonl")):
-        for line in path.open(encoding="utf-8"):
-            if not line.strip():
-                continue
-            ann = json.loads(line)
-            if split_of(ann["id"]) != split or ann["id"] not in corpus:
-                continue
-            if norm_name(corpus[ann["id"]]["title"]) in excluded:
-                continue
-            gold.write(json.dumps(ann) + "\n")
-            r = corpus[ann["id"]]
-            papers.append(Paper(id=r["id"], title=r["title"], abstract=r["abstract"]))
+    for ann, r in annotated_papers(shared, {split}):
+        gold.write(json.dumps(ann) + "\n")
+        papers.append(Paper(id=r["id"], title=r["title"], abstract=r["abstract"]))
     gold.close()
     return Path(gold.name), papers
 

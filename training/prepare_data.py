@@ -175,12 +175,10 @@ def annotated_texts(shared: Path) -> dict[str, dict]:
     return papers
 
 
-def annotation_examples(shared: Path, split: str, model_label: bool = False):
-    """(text, spans) for title and abstract of each annotated paper in the chosen split.
-
-    Papers of the shared dev set are skipped, so its figures are not inflated by training
-    on the same abstract.
-    """
+def annotated_papers(shared: Path, splits: set[str]):
+    """(annotation, paper) of each annotated paper whose split (:func:`split_of`) is in
+    ``splits``, in file order. Papers of the shared dev set are skipped, so its figures
+    are not inflated by training on the same abstract."""
     excluded = shared_dev_titles(shared)
     papers = annotated_texts(shared)
     for path in sorted((ROOT / "annotations").glob("*.jsonl")):
@@ -188,17 +186,21 @@ def annotation_examples(shared: Path, split: str, model_label: bool = False):
             if not line.strip():
                 continue
             ann = json.loads(line)
-            if ann["id"] not in papers or split_of(ann["id"]) != split:
-                continue
-            p = papers[ann["id"]]
-            if norm_name(p["title"]) in excluded:
-                continue
-            entities = ann["entities"]
-            if not model_label:
-                entities = [{**e, "type": "Method" if e["type"] == "Model" else e["type"]}
-                            for e in entities]
-            for text in (p["title"], p["abstract"]):
-                yield text, project(text, entities)
+            paper = papers.get(ann["id"])
+            if (paper is not None and split_of(ann["id"]) in splits
+                    and norm_name(paper["title"]) not in excluded):
+                yield ann, paper
+
+
+def annotation_examples(shared: Path, split: str, model_label: bool = False):
+    """(text, spans) for title and abstract of each annotated paper in the chosen split."""
+    for ann, p in annotated_papers(shared, {split}):
+        entities = ann["entities"]
+        if not model_label:
+            entities = [{**e, "type": "Method" if e["type"] == "Model" else e["type"]}
+                        for e in entities]
+        for text in (p["title"], p["abstract"]):
+            yield text, project(text, entities)
 
 
 def project(text: str, entities: list[dict]) -> list[tuple[int, int, str]]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from train_typing import examples, typed_names
 
 from kg.nlp.linear import OneVsRest
 from kg.nlp.name_classifier import NameClassifier
-from kg.nlp.pipeline import assemble, default_pipeline_path
+from kg.nlp.pipeline import assemble, default_pipeline_path, save_pipeline
 from kg.nlp.role_model import ROLES
 
 ROOT = Path(__file__).resolve().parent
@@ -82,11 +81,7 @@ def main() -> None:
              "license": "Apache-2.0"},
         ],
     })
-    staging = args.install.with_name(args.install.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
-    nlp.to_disk(staging)
-    shutil.rmtree(args.install, ignore_errors=True)
-    staging.rename(args.install)
+    save_pipeline(nlp, args.install)
     t3 = time.perf_counter()
     print(json.dumps({"prepare_s": round(t1 - t0, 1), "train_s": round(t2 - t1, 1),
                       "assemble_s": round(t3 - t2, 1), "total_s": round(t3 - t0, 1),

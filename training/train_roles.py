@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from pathlib import Path
 
-from prepare_data import ROOT, annotated_texts, shared_dev_titles, split_of
+from prepare_data import ROOT, annotated_papers, split_of
 
 from kg.nlp.linear import OneVsRest
 from kg.nlp.paper import paper_extraction
-from kg.nlp.pipeline import default_pipeline_path, load_pipeline
+from kg.nlp.pipeline import default_pipeline_path, load_pipeline, save_pipeline
 from kg.nlp.role_model import ROLES, role_features
-from kg.normalize import norm_name
 from kg.records import Paper
 
 
@@ -44,16 +42,9 @@ def role_examples(nlp, shared: Path, splits: set[str]
     sys.path.insert(0, str(shared / "annotation"))
     from score_gold import forms  # the reference scorer's name matching
 
-    excluded = shared_dev_titles(shared)
-    papers = annotated_texts(shared)
-    gold = {}
-    for path in sorted((ROOT / "annotations").glob("*.jsonl")):
-        for line in path.open(encoding="utf-8"):
-            if line.strip():
-                ann = json.loads(line)
-                if (ann["id"] in papers and split_of(ann["id"]) in splits
-                        and norm_name(papers[ann["id"]]["title"]) not in excluded):
-                    gold[ann["id"]] = ann
+    gold, papers = {}, {}
+    for ann, paper in annotated_papers(shared, splits):
+        gold[ann["id"]], papers[ann["id"]] = ann, paper
     ids = sorted(gold)
     texts = [t for i in ids for t in (papers[i]["title"], papers[i]["abstract"])]
     docs = nlp.pipe(texts, batch_size=128)
@@ -93,11 +84,7 @@ def main() -> None:
         "dev_role_accuracy_model": round(
             sum(model.predict(f) == g for f, g, _ in dev) / max(1, len(dev)), 3)}))
     nlp.get_pipe("kg_paper_roles").model = model
-    staging = args.pipeline.with_name(args.pipeline.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
-    nlp.to_disk(staging)
-    shutil.rmtree(args.pipeline)
-    staging.rename(args.pipeline)
+    save_pipeline(nlp, args.pipeline)
 
 
 if __name__ == "__main__":

@@ -12,37 +12,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 from pathlib import Path
 
-from prepare_data import ROOT, annotated_texts, shared_dev_titles, split_of
+from prepare_data import ROOT, annotated_papers
 
 from kg.nlp.name_classifier import NameClassifier, name_features
-from kg.nlp.pipeline import default_pipeline_path, load_pipeline
+from kg.nlp.pipeline import default_pipeline_path, load_pipeline, save_pipeline
 from kg.nlp.typing import shape_type
-from kg.normalize import norm_name
 
 
 def typed_names(shared: Path, split: str) -> list[tuple[str, str]]:
     """(surface form, Model|Method) of every annotated Model/Method entity in ``split``."""
-    excluded = shared_dev_titles(shared)
-    papers = annotated_texts(shared)
-    out = []
-    for path in sorted((ROOT / "annotations").glob("*.jsonl")):
-        for line in path.open(encoding="utf-8"):
-            if not line.strip():
-                continue
-            ann = json.loads(line)
-            if split_of(ann["id"]) != split or ann["id"] not in papers:
-                continue
-            if norm_name(papers[ann["id"]]["title"]) in excluded:
-                continue
-            for e in ann["entities"]:
-                if e["type"] in ("Model", "Method"):
-                    for form in [e["name"], *e.get("aliases", [])]:
-                        if form.strip():
-                            out.append((form, e["type"]))
-    return out
+    return [(form, e["type"]) for ann, _ in annotated_papers(shared, {split})
+            for e in ann["entities"] if e["type"] in ("Model", "Method")
+            for form in [e["name"], *e.get("aliases", [])] if form.strip()]
 
 
 def examples(names: list[tuple[str, str]]) -> list[tuple[list[str], bool]]:
@@ -68,11 +51,7 @@ def main() -> None:
                       "dev_accuracy_shape_rules": round(rule, 3)}))
     nlp = load_pipeline(str(args.pipeline))
     nlp.get_pipe("kg_entity_typing").classifier = clf
-    staging = args.pipeline.with_name(args.pipeline.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
-    nlp.to_disk(staging)
-    shutil.rmtree(args.pipeline)
-    staging.rename(args.pipeline)
+    save_pipeline(nlp, args.pipeline)
 
 
 if __name__ == "__main__":

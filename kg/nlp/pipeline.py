@@ -9,6 +9,7 @@ offline with no download.
 
 from __future__ import annotations
 
+import shutil
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -83,3 +84,13 @@ def load_pipeline(path: str | None = None) -> Language:
             f"no spaCy pipeline at {target}: build it with `python training/train.py`"
         )
     return spacy.load(target)
+
+
+def save_pipeline(nlp: Language, target: Path) -> None:
+    """``nlp.to_disk`` into a sibling folder, then swap it in: a failed save leaves the old
+    pipeline in place (the training scripts install into the package this way)."""
+    staging = target.with_name(target.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    nlp.to_disk(staging)
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
