@@ -190,7 +190,11 @@ class _StageTrace(threading.Thread):
         self.peaks[stage] = max(self.peaks.get(stage, 0), _rss_of_self())  # short stages too
 
     def wrap(self, module: Any, name: str, stage: str) -> None:
-        """Mark ``stage`` when ``module.name`` is called (measurement only: same call)."""
+        """Mark ``stage`` when ``module.name`` is called (measurement only: same call);
+        ``name`` may be ``Class.method``."""
+        owner, _, name = name.rpartition(".")
+        if owner:
+            module = getattr(module, owner)
         fn = getattr(module, name)
 
         def marked(*args: Any, **kwargs: Any) -> Any:
@@ -207,13 +211,15 @@ def child_build(args: argparse.Namespace) -> dict[str, Any]:
 
     # The modules themselves (``kg.build`` etc. as attributes of ``kg`` are public functions).
     mod = {name: importlib.import_module(f"kg.{name}") for name in (
-        "build", "ingest", "export", "export.graphml", "export.rdf_files", "export.html")}
+        "build", "ingest", "export", "export.graphml", "export.rdf_files", "export.html",
+        "extraction_store")}
     import_s = time.perf_counter() - t_import
     trace = _StageTrace(Path(str(args.result) + ".status"))
     for module, name, stage in (
-            ("ingest", "read_papers", "ingest"), ("build", "extract_papers", "extract"),
+            ("ingest", "read_papers", "ingest"), ("build", "iter_extractions", "extract"),
             ("build", "resolve", "resolve"), ("build", "build_graph", "graph"),
             ("export", "write_extractions", "export_extractions"),
+            ("extraction_store", "ExtractionStore.move_to", "export_extractions"),
             ("export.graphml", "write_graphml", "export_graphml"),
             ("export.rdf_files", "write_rdf", "export_rdf"),
             ("export.html", "write_html", "export_html")):

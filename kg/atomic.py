@@ -28,7 +28,7 @@ _FILE_MODE = (stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IWGRP | stat.S
               | stat.S_IWOTH) & ~_umask()
 
 
-def _readable(path: str) -> None:
+def make_readable(path: str | os.PathLike[str]) -> None:
     """mkstemp makes owner-only files; exports get the usual mode (0644 under umask 022)."""
     os.chmod(path, _FILE_MODE)
 
@@ -41,7 +41,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
     target.parent.mkdir(parents=True, exist_ok=True)
     binary = "b" in mode
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    _readable(tmp)
+    make_readable(tmp)
     try:
         text_args = {} if binary else {"encoding": encoding, "newline": newline}
         with os.fdopen(fd, mode, **text_args) as fh:
@@ -62,7 +62,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
-    _readable(tmp)
+    make_readable(tmp)
     try:
         yield Path(tmp)
         os.replace(tmp, target)

@@ -23,6 +23,7 @@ import networkx as nx
 from tqdm import tqdm
 
 from kg.atomic import atomic_write, staged_directory
+from kg.extraction_store import ExtractionStore
 from kg.graph import build_graph, edge_counts, entity_counts
 from kg.records import Extraction, Paper
 from kg.resolve import resolve
@@ -105,10 +106,12 @@ def _as_papers(papers: Iterable[Paper | dict | str | Path]) -> list[Paper]:
     return out
 
 
-def extract_papers(papers: list[Paper], options: BuildOptions, report: BuildReport,
-                   pool: Executor | None = None) -> list[Extraction]:
-    """Extract every paper, from the cache where possible, in input order (local engine:
-    in ``pool`` when one was started for the build)."""
+def iter_extractions(papers: list[Paper], options: BuildOptions, report: BuildReport,
+                     pool: Executor | None = None) -> Iterator[Extraction]:
+    """Every paper's extraction in input order, from the cache where possible (local
+    engine: in ``pool`` when one was started for the build). Yields as the records come,
+    so that a large build never holds them all; fresh ones are saved to the cache as they
+    come too (and on Ctrl-C: an interrupted build keeps its work)."""
     from kg.engines import run_extraction
 
     cache = None
@@ -117,33 +120,43 @@ def extract_papers(papers: list[Paper], options: BuildOptions, report: BuildRepo
         from kg.extract import extractor_version
 
         cache = ExtractionCache(options.cache_dir, extractor_version(options.pipeline))
-    cached = cache.get_many(papers) if cache else {}
-    todo = [p for p in papers if p.id not in cached]
-    progress = tqdm(
-        total=len(papers), desc="extract", unit="paper", file=sys.stderr, delay=2,
-        disable=options.quiet or not sys.stderr.isatty(), initial=len(cached),
-    )
-    fresh: dict[str, Extraction] = {}
-    by_id = {p.id: p for p in todo} if cache else {}
     unsaved: list[tuple[Paper, Extraction]] = []
     try:
+        present = cache.present(papers) if cache else set()
+        todo = [p for p in papers if p.id not in present]
+        cached = cache.iter_many([p for p in papers if p.id in present]) if cache else None
+        progress = tqdm(
+            total=len(papers), desc="extract", unit="paper", file=sys.stderr, delay=2,
+            disable=options.quiet or not sys.stderr.isatty(),
+        )
+        # (``pool`` only when there is one: the two-argument call stays the API.)
+        fresh = iter(run_extraction(todo, options, **({"pool": pool} if pool else {})))
         with progress:
-            # (``pool`` only when there is one: the two-argument call stays the API.)
-            for ext in run_extraction(todo, options, **({"pool": pool} if pool else {})):
-                fresh[ext.id] = ext
+            for p in papers:
+                if p.id in present:
+                    yield next(cached)
+                else:
+                    ext = next(fresh)
+                    if ext.id != p.id:
+                        raise RuntimeError(f"extraction of {ext.id!r} came for paper {p.id!r}")
+                    if cache:
+                        unsaved.append((p, ext))
+                        if len(unsaved) >= CACHE_COMMIT_EVERY:
+                            cache.put_many(unsaved)
+                            unsaved = []
+                    yield ext
                 progress.update(1)
-                if cache:
-                    unsaved.append((by_id[ext.id], ext))
-                    if len(unsaved) >= CACHE_COMMIT_EVERY:
-                        cache.put_many(unsaved)
-                        unsaved = []
     finally:
-        # Saved as they come (and on Ctrl-C): an interrupted build keeps its work.
         if cache:
             cache.put_many(unsaved)
             report.cache = {"hits": cache.hits, "misses": cache.misses}
             cache.close()
-    return [cached.get(p.id) or fresh[p.id] for p in papers]
+
+
+def extract_papers(papers: list[Paper], options: BuildOptions, report: BuildReport,
+                   pool: Executor | None = None) -> list[Extraction]:
+    """:func:`iter_extractions` as a list (for callers that keep every record)."""
+    return list(iter_extractions(papers, options, report, pool))
 
 
 def build(
@@ -178,23 +191,27 @@ def build_exports(
     t_build = time.perf_counter()
     report = BuildReport(inputs=[_display(p) for p in paths])
     ingest_report = IngestReport()
-    with _gc_held() as release:
-        g, exts = _graph_stages(paths, fmt, strict, options, report, ingest_report)
+    # Everything is written inside a staging folder of ``out`` (moved in at the end): the
+    # extraction records too, spilled there as they come and later renamed to
+    # extractions.jsonl, so that memory holds the graph, not the records.
+    with staged_directory(out, owned=("graph-*.nt",)) as staging, \
+            ExtractionStore(staging) as store, _gc_held() as release:
+        g = _graph_stages(paths, fmt, strict, options, report, ingest_report, store)
         # The collector's full passes over the graph would cost seconds in the exports
         # and, once they fork, copy the pages the child shares: the graph is frozen.
         release()
         try:
-            _write_exports(g, exts, out, options, report, t_build)
+            _write_exports(g, store, staging, options, report, t_build)
         finally:
-            del g, exts
+            del g
     return report
 
 
 def _graph_stages(paths: list[Path], fmt: str | None, strict: bool, options: BuildOptions,
-                  report: BuildReport, ingest_report: Any
-                  ) -> tuple[nx.MultiDiGraph, list[Extraction]]:
-    """Ingest → extract → resolve → graph; the papers are dropped at the end (the graph
-    holds what the exports need of them)."""
+                  report: BuildReport, ingest_report: Any, store: ExtractionStore
+                  ) -> nx.MultiDiGraph:
+    """Ingest → extract (into ``store``) → resolve → graph; the papers are dropped at the
+    end (the graph holds what the exports need of them)."""
     from kg.ingest import read_papers
 
     with _early_pool(options) as pool:
@@ -202,30 +219,26 @@ def _graph_stages(paths: list[Path], fmt: str | None, strict: bool, options: Bui
             papers = list(read_papers(paths, format=fmt, strict=strict, report=ingest_report))
         _check_input(papers, paths, report, ingest_report)
         with _timed(report, "extract"):
-            exts = extract_papers(papers, options, report, pool=pool)
+            store.extend(iter_extractions(papers, options, report, pool=pool))
     with _timed(report, "resolve"):
-        resolution = resolve(exts)
+        resolution = resolve(store)
     with _timed(report, "graph"):
-        g = build_graph(papers, exts, resolution)
-    return g, exts
+        return build_graph(papers, store, resolution)
 
 
-def _write_exports(g: nx.MultiDiGraph, exts: list[Extraction], out: Path,
+def _write_exports(g: nx.MultiDiGraph, store: ExtractionStore, staging: Path,
                    options: BuildOptions, report: BuildReport, t_build: float) -> None:
     from kg.export import write_all
 
-    # From here on memory should be the graph's: the exports read only ``g``, and the
-    # extractions once, for extractions.jsonl (drained as written, see _drain).
     report.entities_per_type = entity_counts(g)
     report.edges_per_relation = edge_counts(g)
     report.nodes, report.edges = g.number_of_nodes(), g.number_of_edges()
-    with staged_directory(out, owned=("graph-*.nt",)) as staging:
-        write_all(g, _drain(exts), staging, options, report)
-        # Wall time of the whole build (exports may overlap: their times add up to more).
-        report.timings["total"] = time.perf_counter() - t_build
-        with atomic_write(staging / "report.json") as fh:
-            json.dump(report.to_json(), fh, indent=2, ensure_ascii=False, sort_keys=True)
-            fh.write("\n")
+    write_all(g, store, staging, options, report)
+    # Wall time of the whole build (exports may overlap: their times add up to more).
+    report.timings["total"] = time.perf_counter() - t_build
+    with atomic_write(staging / "report.json") as fh:
+        json.dump(report.to_json(), fh, indent=2, ensure_ascii=False, sort_keys=True)
+        fh.write("\n")
 
 
 @contextmanager
@@ -283,15 +296,6 @@ def _check_input(papers: list[Paper], paths: list[Path], report: BuildReport,
             "no valid paper in " + ", ".join(report.inputs)
             + "".join(f"\n  {p}" for p in ingest_report.skipped[:20])
         )
-
-
-def _drain(items: list[Extraction]) -> Iterator[Extraction]:
-    """Yield ``items`` in order, emptying the list as it goes, so that each record is freed
-    once written: on large builds the extraction records weigh as much as the graph, and
-    the RDF and HTML exports, which come after, need the memory."""
-    items.reverse()
-    while items:
-        yield items.pop()
 
 
 def _display(p: Path) -> str:

@@ -12,10 +12,13 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.records import Extraction, Paper
+
+#: Keys per SQLite query (well under its 999 bound parameters).
+_BATCH = 500
 
 
 def default_cache_dir() -> Path:
@@ -43,19 +46,39 @@ class ExtractionCache:
     def get_many(self, papers: list[Paper]) -> dict[str, Extraction]:
         """Cached extractions of ``papers`` by paper id."""
         keys = {paper_key(p, self.version): p.id for p in papers}
-        found: dict[str, Extraction] = {}
-        items = list(keys)
-        for i in range(0, len(items), 500):
-            chunk = items[i: i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT key, record FROM extraction WHERE key IN ({marks})", chunk
-            )
-            for key, record in rows:
-                found[keys[key]] = Extraction.from_json(json.loads(record))
+        found = {keys[key]: Extraction.from_json(json.loads(record))
+                 for key, record in self._rows(list(keys), "key, record")}
         self.hits += len(found)
         self.misses += len(papers) - len(found)
         return found
+
+    def present(self, papers: list[Paper]) -> set[str]:
+        """Ids of the papers whose extraction is cached (counted as hits, the others as
+        misses); nothing is decoded, so a large build can read the records as it goes."""
+        keys = {paper_key(p, self.version): p.id for p in papers}
+        found = {keys[key] for (key,) in self._rows(list(keys), "key")}
+        self.hits += len(found)
+        self.misses += len(papers) - len(found)
+        return found
+
+    def iter_many(self, papers: list[Paper]) -> Iterator[Extraction]:
+        """The cached extractions of ``papers`` (all of them cached), in their order."""
+        for i in range(0, len(papers), _BATCH):
+            batch = papers[i: i + _BATCH]
+            keys = [paper_key(p, self.version) for p in batch]
+            records = dict(self._rows(keys, "key, record"))
+            for p, key in zip(batch, keys, strict=True):
+                if key not in records:
+                    raise KeyError(f"extraction of paper {p.id!r} left the cache {self.directory}")
+                yield Extraction.from_json(json.loads(records.pop(key)))
+
+    def _rows(self, keys: list[str], columns: str) -> Iterator[tuple]:
+        for i in range(0, len(keys), _BATCH):
+            chunk = keys[i: i + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            yield from self.db.execute(
+                f"SELECT {columns} FROM extraction WHERE key IN ({marks})", chunk
+            )
 
     def put_many(self, pairs: Iterable[tuple[Paper, Extraction]]) -> None:
         rows = [

@@ -111,7 +111,7 @@ def extract(inputs, out_file, fmt, workers, strict, quiet) -> None:
     Writes one JSON object per paper (the extraction contract, see
     kg/data/extraction.schema.json) without building the graph.
     """
-    from kg.build import BuildOptions, BuildReport, extract_papers
+    from kg.build import BuildOptions, BuildReport, iter_extractions
     from kg.export import write_extractions
     from kg.ingest import IngestReport, InputError, read_papers
 
@@ -122,7 +122,8 @@ def extract(inputs, out_file, fmt, workers, strict, quiet) -> None:
             raise InputError("no valid paper in " + ", ".join(inputs))
     except (InputError, OSError) as exc:
         _input_error(exc)
-    exts = extract_papers(papers, BuildOptions(workers=workers, quiet=quiet), BuildReport())
+    # Streamed to the file as they come: the records never all sit in memory.
+    exts = iter_extractions(papers, BuildOptions(workers=workers, quiet=quiet), BuildReport())
     n = write_extractions(exts, out_file)
     if not quiet:
         _print_problems(report.to_json())

@@ -21,6 +21,7 @@ expanded form. Type is the majority vote over the papers that use the entity.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -133,23 +134,39 @@ def family_of(name: str) -> str | None:
     return fam if any(c.isalpha() for c in fam) else None
 
 
+@dataclass
+class _Cluster:
+    """What the papers say about the names sharing one anchor key (summed per cluster)."""
+
+    aliases: Counter[str] = field(default_factory=Counter)
+    papers: set[str] = field(default_factory=set)
+    votes: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: _Cluster) -> None:
+        self.aliases.update(other.aliases)
+        self.papers |= other.papers
+        self.votes.update(other.votes)
+
+
 def resolve(extractions: Iterable[Extraction]) -> Resolution:
-    """Group the entities of all papers into resolved entities (deterministic)."""
-    exts = sorted(extractions, key=lambda e: e.id)
+    """Group the entities of all papers into resolved entities.
+
+    Reads ``extractions`` once, in any order (the answer does not depend on it), and keeps
+    only a summary per name key, not the records: a build streams them from disk.
+    """
     uf = _UnionFind()
-    # (paper, name) → (long-form keys, acronym keys)
-    local: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
     expansions: dict[str, set[str]] = defaultdict(set)  # acronym key → long-form keys
-    forms: dict[int, list[str]] = {}  # id(entity) → its forms (asked for twice)
-    for ext in exts:
+    by_anchor: dict[str, _Cluster] = defaultdict(_Cluster)
+    #: (paper id, entity name) → its anchor key, later its node id
+    assignment: dict[tuple[str, str], str] = {}
+    for ext in extractions:
+        anchors: dict[str, str] = {}
         for ent in ext.entities:
             longs, shorts = [], []
-            forms[id(ent)] = ent_forms = _forms(ent)
-            for f in ent_forms:
+            for f in _forms(ent):
                 k = _key(f)
-                if not k:
-                    continue
-                (shorts if _is_acronym(f) else longs).append(k)
+                if k:
+                    (shorts if _is_acronym(f) else longs).append(k)
             longs = list(dict.fromkeys(longs))
             shorts = [s for s in dict.fromkeys(shorts) if s not in longs]
             for k in longs:
@@ -157,7 +174,19 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
             for s in shorts:
                 if longs:
                     expansions[s].add(longs[0])
-            local[(ext.id, ent.name)] = (longs, shorts)
+            # An acronym-only entity anchors on its own acronym (joined to its expansion
+            # below when that is unambiguous). Same name twice in a paper: the last wins.
+            anchors[ent.name] = sys.intern(
+                longs[0] if longs else shorts[0] if shorts else _key(ent.name) or "entity")
+        for ent in ext.entities:
+            anchor = anchors[ent.name]
+            assignment[(ext.id, sys.intern(ent.name))] = anchor
+            summary = by_anchor[anchor]
+            summary.papers.add(ext.id)
+            summary.votes[ent.type] += 1
+            counted = Counter(m.text for m in ent.mentions if m.text)
+            for f in _forms(ent):
+                summary.aliases[sys.intern(f)] += max(1, counted.get(f, 0))
     # Acronyms: join their expansion only when it is unambiguous corpus-wide.
     ambiguous: set[str] = set()
     for short in sorted(expansions):
@@ -167,44 +196,32 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
         else:
             ambiguous.add(short)
 
-    def cluster_of(paper_name: tuple[str, str]) -> str:
-        longs, shorts = local[paper_name]
-        if longs:
-            return uf.find(longs[0])
-        # Acronym-only entity: its own acronym cluster (joined above when unambiguous).
-        return uf.find(shorts[0]) if shorts else uf.find(_key(paper_name[1]) or "entity")
-
-    members: dict[str, list[tuple[Extraction, object]]] = defaultdict(list)
-    for ext in exts:
-        for ent in ext.entities:
-            members[cluster_of((ext.id, ent.name))].append((ext, ent))
+    clusters: dict[str, _Cluster] = defaultdict(_Cluster)
+    root_of: dict[str, str] = {}
+    for anchor in sorted(by_anchor):
+        root_of[anchor] = root = uf.find(anchor)
+        clusters[root].add(by_anchor[anchor])
+    del by_anchor
 
     entities: dict[str, ResolvedEntity] = {}
-    assignment: dict[tuple[str, str], str] = {}
+    node_of: dict[str, str] = {}  # cluster root → node id
     used_ids: set[str] = set()
-    for root in sorted(members):
-        aliases: Counter[str] = Counter()
-        votes: Counter[str] = Counter()
-        papers: set[str] = set()
-        for ext, ent in members[root]:
-            papers.add(ext.id)
-            votes[ent.type] += 1
-            counted = Counter(m.text for m in ent.mentions if m.text)
-            for f in forms[id(ent)]:
-                aliases[f] += max(1, counted.get(f, 0))
-        name = _canonical_name(aliases)
-        etype = max(ENTITY_TYPES, key=lambda t: (votes[t], -ENTITY_TYPES.index(t)))
+    for root in sorted(clusters):
+        c = clusters[root]
+        name = _canonical_name(c.aliases)
+        etype = max(ENTITY_TYPES, key=lambda t: (c.votes[t], -ENTITY_TYPES.index(t)))
         node_id = _unique_id(f"entity:{slugify(name)}", etype, used_ids)
         label = name
-        acr = sorted({a for a in aliases if _is_acronym(a) and _key(a) in ambiguous})
+        acr = sorted({a for a in c.aliases if _is_acronym(a) and _key(a) in ambiguous})
         if acr and not _is_acronym(name):
             label = f"{acr[0]} ({name})"
         entities[node_id] = ResolvedEntity(
-            id=node_id, name=name, type=etype, aliases=aliases, papers=papers,
-            type_votes=votes, label=label,
+            id=node_id, name=name, type=etype, aliases=c.aliases, papers=c.papers,
+            type_votes=c.votes, label=label,
         )
-        for ext, ent in members[root]:
-            assignment[(ext.id, ent.name)] = node_id
+        node_of[root] = node_id
+    for key, anchor in assignment.items():
+        assignment[key] = node_of[root_of[anchor]]
 
     variants = _link_variants(entities, used_ids)
     built_with = [(v, f) for v, f in variants if entities[f].type != "Model"]

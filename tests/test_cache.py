@@ -135,3 +135,17 @@ def test_a_retrained_pipeline_with_the_same_config_is_a_new_extractor(tmp_path):
     assert extractor_version.__wrapped__(str(b)) != extractor_version(str(a))
     with pytest.raises(FileNotFoundError):
         extractor_version(str(tmp_path / "missing"))
+
+
+def test_cached_records_are_read_in_input_order_without_a_decode_to_count_them(tmp_path):
+    papers = [paper(f"p{i}") for i in range(1200)]  # more than one query batch
+    cache = ExtractionCache(tmp_path, "v1")
+    cache.put_many([(p, extraction(p.id, [])) for p in papers[::2]])
+    wanted = list(reversed(papers))
+    present = cache.present(wanted)
+    assert present == {p.id for p in papers[::2]}
+    assert (cache.hits, cache.misses) == (600, 600)
+    cached = [p for p in wanted if p.id in present]
+    assert [e.id for e in cache.iter_many(cached)] == [p.id for p in cached]
+    with pytest.raises(KeyError, match="p1"):
+        list(cache.iter_many([papers[1]]))

@@ -90,3 +90,32 @@ def test_graph_is_deterministic():
     a, b = _graph(), _graph()
     assert list(a.nodes(data=True)) == list(b.nodes(data=True))
     assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
+
+
+def test_graph_reads_the_records_once_in_any_order():
+    from kg.resolve import resolve
+
+    papers = [paper("p1", "ReFT: Reasoning", ABSTRACT), paper("p2", "Other", "SFT on GSM8K.")]
+    exts = [
+        extraction("p1", [ent("ReFT", role="proposes", start=11)],
+                   results=[result("ReFT", "70.5%", "GSM8K", None)],
+                   code=["https://github.com/Foo/ReFT"]),
+        extraction("p2", [ent("SFT", role="uses")], results=[result("SFT", "1%", None, None)],
+                   code=["https://github.com/Bar/SFT"]),
+    ]
+    resolution = resolve(exts)
+    a = build_graph(papers, iter(exts), resolution)
+    b = build_graph(papers, iter(reversed(exts)), resolution)
+    assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+    assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
+    assert [n for n in a if not n.startswith(("paper:", "entity:"))] == [
+        "code:https://github.com/Bar/SFT", "code:https://github.com/Foo/ReFT",
+        "result:p1:0", "result:p2:0"]
+
+
+def test_paper_evidence_shares_one_string_per_sentence():
+    g = _graph()
+    sentences = [ev["sentence"] for _, _, d in g.edges(data=True) for ev in d["evidence"]
+                 if ev["paper"] == "p1" and ev["sentence"].startswith("ReFT outperforms")]
+    assert len(sentences) >= 2
+    assert all(s is sentences[0] for s in sentences)

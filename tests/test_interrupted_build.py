@@ -81,7 +81,8 @@ def test_build_killed_while_exporting_leaves_one_complete_set(previous_build, bi
     proc = _start_build(bigger_input, out)
     deadline = time.time() + 120
     while time.time() < deadline and proc.poll() is None:
-        staging = [p for p in out.glob(".kg-staging-*") if any(p.iterdir())]
+        staging = [p for p in out.glob(".kg-staging-*")
+                   if any(not f.name.startswith(".kg-extractions-") for f in p.iterdir())]
         if staging:
             break
         time.sleep(0.01)

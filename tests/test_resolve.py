@@ -130,3 +130,11 @@ def test_sized_model_named_after_a_method_is_based_on_it():
 
 def test_family_of_handles_colon_sizes():
     assert family_of("Llama3.1:70B") == "Llama3.1"
+
+
+def test_resolution_reads_the_records_once():
+    exts = [extraction("a", [ent("Reinforced Fine-Tuning", aliases=["ReFT"])]),
+            extraction("b", [ent("ReFT")])]
+    once = resolve(iter(exts))
+    assert once.assignment == resolve(exts).assignment
+    assert _node_of(once, "a", "Reinforced Fine-Tuning") == _node_of(once, "b", "ReFT")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,10 +10,19 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from kg.atomic import atomic_write
+from kg.extraction_store import ExtractionStore, extraction_line
 from kg.records import Extraction
 
 if TYPE_CHECKING:
     from kg.build import BuildOptions, BuildReport
+
+
+#: Largest graph whose GraphML and HTML exports run in a forked child beside the RDF
+#: export. The child shares the graph's pages copy-on-write, but reading an object writes
+#: its reference count, so it ends up with its own copy of most of the graph (~1.1 kB
+#: per edge): above this size (about 50k papers) the exports run one after the other,
+#: trading ~30% of the export time for the memory.
+FORK_MAX_EDGES = 1_000_000
 
 
 def write_extractions(extractions: Iterable[Extraction], path: str | Path) -> int:
@@ -22,20 +30,20 @@ def write_extractions(extractions: Iterable[Extraction], path: str | Path) -> in
     n = 0
     with atomic_write(path) as fh:
         for ext in extractions:
-            fh.write(json.dumps(ext.to_json(), ensure_ascii=False, sort_keys=False))
-            fh.write("\n")
+            fh.write(extraction_line(ext))
             n += 1
     return n
 
 
-def write_all(g: nx.MultiDiGraph, extractions: Iterable[Extraction], out: Path,
-              options: BuildOptions, report: BuildReport) -> None:
+def write_all(g: nx.MultiDiGraph, extractions: Iterable[Extraction] | ExtractionStore,
+              out: Path, options: BuildOptions, report: BuildReport) -> None:
     """Write the graph in every export format into ``out``, timing each.
 
-    extractions.jsonl first (so that the records can be freed before anything else is
-    written), then, with ``options.workers`` ≥ 2 and ``os.fork`` available, GraphML and the
-    HTML view in a forked child while this process writes the RDF files: the two halves
-    take about as long, and the cores are idle once extraction is over. The files are the
+    extractions.jsonl first (a store's file is renamed into place), then, with
+    ``options.workers`` ≥ 2, ``os.fork`` available and at most :data:`FORK_MAX_EDGES`
+    edges, GraphML and the HTML view in a forked child while this process writes the RDF
+    files: the two halves take about as long, and the cores are idle once extraction is
+    over. The files are the
     same bytes either way; an error in the child is raised here, and the caller's staging
     folder is only committed once both halves are done.
     """
@@ -60,9 +68,13 @@ def write_all(g: nx.MultiDiGraph, extractions: Iterable[Extraction], out: Path,
     def rdf_files() -> dict[str, float]:
         return timed("rdf", write_rdf, g, out, base=options.base_iri, shards=options.shards)
 
-    report.timings.update(timed("extractions", write_extractions, extractions,
-                                out / "extractions.jsonl"))
-    if options.workers >= 2 and can_fork():
+    if isinstance(extractions, ExtractionStore):  # already the file: moved into place
+        report.timings.update(timed("extractions", extractions.move_to,
+                                    out / "extractions.jsonl"))
+    else:
+        report.timings.update(timed("extractions", write_extractions, extractions,
+                                    out / "extractions.jsonl"))
+    if options.workers >= 2 and can_fork() and g.number_of_edges() <= FORK_MAX_EDGES:
         child = in_child(view_files)
         try:
             report.timings.update(rdf_files())
