@@ -137,13 +137,16 @@ def extract(inputs, out_file, fmt, workers, strict, quiet) -> None:
               "GRAPH with .html].")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=5000, show_default=True,
               help="Draw at most this many nodes, the most connected.")
+@click.option("--max-edges", type=click.IntRange(min=0), default=20000, show_default=True,
+              help="Draw at most this many links between them, the best supported.")
 @click.option("--min-papers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Leave out entities seen in fewer papers.")
 @click.option("--types", default=None, help="Node types to draw, comma-separated: paper, "
               "code, Method, Model, Dataset, Task, Metric [default: all].")
 @click.option("--title", default="Knowledge graph", show_default=True, help="Page title.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
-def view(graph, out_file, max_nodes, min_papers, types, title, open_browser) -> None:
+def view(graph, out_file, max_nodes, max_edges, min_papers, types, title, open_browser
+         ) -> None:
     """Write an interactive, self-contained HTML view of GRAPH (a .graphml file or a
     build directory): search, type and paper-count filters, neighbourhood highlight.
     Works offline from file://.
@@ -156,7 +159,7 @@ def view(graph, out_file, max_nodes, min_papers, types, title, open_browser) -> 
                                            else src.with_suffix(".html"))
     try:
         summary = write_html(read_graph(src), out, max_nodes=max_nodes, min_papers=min_papers,
-                             types=types, title=title)
+                             types=types, title=title, max_edges=max_edges)
     except (ValueError, OSError) as exc:
         _input_error(exc)
     click.echo(f"kg: {' '.join(summary.lines())} → {out}", err=True)

@@ -185,6 +185,30 @@ def test_cap_keeps_the_most_connected_and_says_so():
     assert len(page_data(data_html)["nodes"]) == 100
 
 
+def test_link_cap_keeps_the_best_supported_links_and_says_so():
+    g = synthetic_graph(300, seed=5)
+    every = select(g, max_nodes=300, max_edges=10**9)
+    n_links = every.graph.number_of_edges()
+    sel = select(g, max_nodes=300, max_edges=40)
+    assert sel.graph.number_of_edges() == 40
+    assert sel.capped_edges == n_links - 40
+    assert set(sel.graph.edges) <= {tuple(sorted(e)) for e in every.graph.edges} | set(
+        every.graph.edges)
+
+    def support(u, v):
+        keyed = [*g.get_edge_data(u, v, default={}).values(),
+                 *g.get_edge_data(v, u, default={}).values()]
+        return max(int(d.get("support") or 1) for d in keyed)
+
+    kept = min(support(u, v) for u, v in sel.graph.edges)
+    assert all(support(u, v) <= kept for u, v in every.graph.edges
+               if not sel.graph.has_edge(u, v))
+    html = render_html(g, max_nodes=300, max_edges=40)
+    # (a link stated both ways is drawn as two arrows)
+    assert len({frozenset((e["from"], e["to"])) for e in page_data(html)["edges"]}) == 40
+    assert f"{n_links - 40:,} less supported links" in html
+
+
 def test_type_and_paper_filters():
     g = demo_graph()
     sel = select(g, types="paper, dataset")

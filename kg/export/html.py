@@ -9,7 +9,8 @@ and stops injected markup from running.
 
 Large graphs stay responsive because positions are computed here (:mod:`kg.view.layout`)
 and shipped with physics off, and because at most ``max_nodes`` (the most connected) are
-drawn; the page says what was left out. Same graph, same options → byte-identical file.
+drawn, with at most ``max_edges`` links between them; the page says what was left out.
+Same graph, same options → byte-identical file.
 
 ``python -m kg.export.html GRAPH -o view.html --screenshot view.png`` (or ``--demo``
 instead of GRAPH) writes a page and a screenshot of it.
@@ -37,7 +38,7 @@ from kg.atomic import atomic_write
 from kg.view import style
 from kg.view.layout import layout
 from kg.view.payload import edge_items, node_info, node_look, script_json
-from kg.view.select import DEFAULT_MAX_NODES, Selection, select
+from kg.view.select import DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, Selection, select
 
 DEFAULT_TITLE = "Knowledge graph"
 #: Above this many drawn nodes, edges are hidden while dragging/zooming and only the
@@ -59,6 +60,7 @@ class ViewSummary:
     filtered: dict[str, int] = field(default_factory=dict)
     results: int = 0
     bytes: int = 0
+    capped_edges: int = 0
 
     def lines(self) -> list[str]:
         """Plain-text sentences; the page shows them under its title."""
@@ -67,6 +69,9 @@ class ViewSummary:
         if self.capped:
             out.append(f"Left out to stay fast: {sum(self.capped.values()):,} less connected "
                        f"nodes ({_counts(self.capped)}); raise --max-nodes to draw more.")
+        if self.capped_edges:
+            out.append(f"Left out between drawn nodes: {self.capped_edges:,} less supported "
+                       "links; raise --max-edges to draw more.")
         if self.filtered:
             out.append(f"Filtered out by type or paper count: {sum(self.filtered.values()):,} "
                        f"({_counts(self.filtered)}).")
@@ -181,14 +186,16 @@ def _edge_legend(edge_info: dict[str, dict]) -> list[dict[str, str]]:
 
 
 def _build(g: nx.MultiDiGraph, max_nodes: int, min_papers: int,
-           types: str | Iterable[str] | None, title: str, seed: int) -> tuple[str, ViewSummary]:
-    sel = select(g, max_nodes=max_nodes, min_papers=min_papers, types=types)
+           types: str | Iterable[str] | None, title: str, seed: int,
+           max_edges: int) -> tuple[str, ViewSummary]:
+    sel = select(g, max_nodes=max_nodes, min_papers=min_papers, types=types,
+                 max_edges=max_edges)
     net, edge_info = _network(g, sel, seed)
     nodes, edges, *_ = net.get_network_data()
     infos = node_info(g, sel)
     summary = ViewSummary(len(nodes), len(edges), sel.total_nodes, sel.total_edges,
                           dict(sorted(sel.capped.items())), dict(sorted(sel.filtered.items())),
-                          sel.results)
+                          sel.results, capped_edges=sel.capped_edges)
     data = {"nodes": nodes, "edges": edges, "options": _options(len(nodes), seed),
             "info": infos, "edgeInfo": edge_info, "edgeLabels": len(nodes) <= LARGE,
             "categories": {c["category"]: c["label"] for c in _legend(infos)}}
@@ -213,21 +220,23 @@ def _build(g: nx.MultiDiGraph, max_nodes: int, min_papers: int,
 
 def render_html(g: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES, min_papers: int = 1,
                 types: str | Iterable[str] | None = None, title: str = DEFAULT_TITLE,
-                seed: int = 7) -> str:
+                seed: int = 7, max_edges: int = DEFAULT_MAX_EDGES) -> str:
     """The complete page for ``g`` as a string (see :func:`write_html`)."""
-    return _build(g, max_nodes, min_papers, types, title, seed)[0]
+    return _build(g, max_nodes, min_papers, types, title, seed, max_edges)[0]
 
 
 def write_html(g: nx.MultiDiGraph, path: str | Path, *, max_nodes: int = DEFAULT_MAX_NODES,
                min_papers: int = 1, types: str | Iterable[str] | None = None,
-               title: str = DEFAULT_TITLE, seed: int = 7) -> ViewSummary:
+               title: str = DEFAULT_TITLE, seed: int = 7,
+               max_edges: int = DEFAULT_MAX_EDGES) -> ViewSummary:
     """Write the interactive view of ``g`` to ``path`` atomically.
 
     ``types`` (e.g. ``"paper,Method,Dataset"``) keeps only those node categories;
     ``min_papers`` drops entities seen in fewer papers; then at most ``max_nodes`` of the
-    most connected nodes are drawn. Result nodes are folded into paper/entity details.
+    most connected nodes are drawn, with at most ``max_edges`` of the best supported links
+    between them. Result nodes are folded into paper/entity details.
     """
-    page, summary = _build(g, max_nodes, min_papers, types, title, seed)
+    page, summary = _build(g, max_nodes, min_papers, types, title, seed, max_edges)
     with atomic_write(path) as fh:
         fh.write(page)
     return summary
@@ -241,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
                     "instead of GRAPH")
     ap.add_argument("-o", "--output", default="view.html", help="HTML file to write")
     ap.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES)
+    ap.add_argument("--max-edges", type=int, default=DEFAULT_MAX_EDGES)
     ap.add_argument("--min-papers", type=int, default=1)
     ap.add_argument("--types", default=None, help="e.g. paper,Method,Dataset")
     ap.add_argument("--title", default=DEFAULT_TITLE)
@@ -259,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
 
         g = read_graph(args.graph)
     summary = write_html(g, args.output, max_nodes=args.max_nodes, min_papers=args.min_papers,
-                         types=args.types, title=args.title)
+                         types=args.types, title=args.title, max_edges=args.max_edges)
     print(f"wrote {args.output} ({summary.bytes:,} bytes): {' '.join(summary.lines())}")
     if args.screenshot:
         from kg.view.browser import screenshot

@@ -208,11 +208,11 @@ def node_look(g: nx.MultiDiGraph, node: str) -> dict[str, Any]:
 
 def edge_items(g: nx.MultiDiGraph, sel: Selection) -> list[dict[str, Any]]:
     """One vis edge per drawn (from, to) pair; parallel relations share it."""
-    keep = set(sel.graph.nodes)
+    drawn = sel.graph  # the selected links, undirected
     pairs: dict[tuple[str, str], list[tuple[str, dict]]] = defaultdict(list)
-    for u in keep:
+    for u in drawn:
         for v, keyed in g._succ[u].items():  # noqa: SLF001 - adjacency dict, read only
-            if v in keep and u != v:
+            if u != v and drawn.has_edge(u, v):
                 pairs[(u, v)].extend((str(key), d) for key, d in keyed.items())
     items = []
     for i, (u, v) in enumerate(sorted(pairs)):
