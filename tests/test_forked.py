@@ -76,3 +76,37 @@ def test_a_failing_export_in_the_child_fails_the_build_and_keeps_the_old_files(
         write_all(g, list(exts), staging, BuildOptions(workers=2), BuildReport())
     assert sorted(p.name for p in out.iterdir()) == ["graph.html"]
     assert (out / "graph.html").read_text() == "old"
+
+
+def test_a_large_build_writes_the_same_files_with_the_rdf_helper_process(tmp_path,
+                                                                         monkeypatch):
+    import kg.export
+
+    g, exts = _graph()
+    outs = {}
+    for name, limit in (("forked", 10**9), ("helper", 0)):
+        monkeypatch.setattr(kg.export, "FORK_MAX_EDGES", limit)
+        out = tmp_path / name
+        report = BuildReport()
+        with staged_directory(out) as staging:
+            write_all(g, list(exts), staging, BuildOptions(workers=2, shards=2), report)
+        assert {"export_graphml", "export_html", "export_rdf"} <= set(report.timings)
+        outs[name] = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert outs["helper"] == outs["forked"]
+    assert "graph-001.nt" in outs["helper"]
+
+
+def test_a_failing_rdf_helper_fails_the_export_after_the_work_meanwhile(tmp_path,
+                                                                        monkeypatch):
+    import sys
+
+    from kg.export.rdf_files import write_rdf
+
+    g, _ = _graph()
+    out = tmp_path / "out"
+    seen = []
+    monkeypatch.setattr(sys, "executable", "false")  # a helper that exits with 1 at once
+    with pytest.raises(RuntimeError, match="helper process failed"):
+        write_rdf(g, out, meanwhile=lambda: seen.append(True))
+    assert seen == [True]
+    assert sorted(p.name for p in out.iterdir()) == []  # no file, no run left behind

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 #: Largest graph whose GraphML and HTML exports run in a forked child beside the RDF
 #: export. The child shares the graph's pages copy-on-write, but reading an object writes
 #: its reference count, so it ends up with its own copy of most of the graph (~1.1 kB
-#: per edge): above this size (about 50k papers) the exports run one after the other,
-#: trading ~30% of the export time for the memory.
+#: per edge). Above this size (about 50k papers) this process maps the graph to sorted
+#: RDF runs, then writes GraphML and HTML while a fresh helper process (no shared pages)
+#: merges the runs into the RDF files.
 FORK_MAX_EDGES = 1_000_000
 
 
@@ -40,12 +41,12 @@ def write_all(g: nx.MultiDiGraph, extractions: Iterable[Extraction] | Extraction
     """Write the graph in every export format into ``out``, timing each.
 
     extractions.jsonl first (a store's file is renamed into place), then, with
-    ``options.workers`` ≥ 2, ``os.fork`` available and at most :data:`FORK_MAX_EDGES`
-    edges, GraphML and the HTML view in a forked child while this process writes the RDF
-    files: the two halves take about as long, and the cores are idle once extraction is
-    over. The files are the
-    same bytes either way; an error in the child is raised here, and the caller's staging
-    folder is only committed once both halves are done.
+    ``options.workers`` ≥ 2 (the cores are idle once extraction is over), two halves at
+    once: up to :data:`FORK_MAX_EDGES` edges, GraphML and the HTML view in a forked child
+    while this process writes the RDF files; above, the RDF files' second half (merge and
+    write) in a helper process while this one writes GraphML and HTML. The files are the
+    same bytes either way; an error in the other process is raised here, and the caller's
+    staging folder is only committed once both halves are done.
     """
     from kg.export.graphml import write_graphml
     from kg.export.html import write_html
@@ -65,8 +66,9 @@ def write_all(g: nx.MultiDiGraph, extractions: Iterable[Extraction] | Extraction
                 **timed("html", write_html, g, out / "graph.html",
                         max_nodes=options.max_view_nodes)}
 
-    def rdf_files() -> dict[str, float]:
-        return timed("rdf", write_rdf, g, out, base=options.base_iri, shards=options.shards)
+    def rdf_files(**kwargs) -> dict[str, float]:
+        return timed("rdf", write_rdf, g, out, base=options.base_iri, shards=options.shards,
+                     **kwargs)
 
     if isinstance(extractions, ExtractionStore):  # already the file: moved into place
         report.timings.update(timed("extractions", extractions.move_to,
@@ -74,7 +76,10 @@ def write_all(g: nx.MultiDiGraph, extractions: Iterable[Extraction] | Extraction
     else:
         report.timings.update(timed("extractions", write_extractions, extractions,
                                     out / "extractions.jsonl"))
-    if options.workers >= 2 and can_fork() and g.number_of_edges() <= FORK_MAX_EDGES:
+    if options.workers < 2:
+        report.timings.update(view_files())
+        report.timings.update(rdf_files())
+    elif can_fork() and g.number_of_edges() <= FORK_MAX_EDGES:
         child = in_child(view_files)
         try:
             report.timings.update(rdf_files())
@@ -82,7 +87,8 @@ def write_all(g: nx.MultiDiGraph, extractions: Iterable[Extraction] | Extraction
             child.kill()
             raise
         report.timings.update(child.result())
-    else:
-        report.timings.update(view_files())
-        report.timings.update(rdf_files())
+    else:  # views here while a helper process writes the RDF files from the sorted runs
+        views: dict[str, float] = {}
+        report.timings.update(rdf_files(meanwhile=lambda: views.update(view_files())))
+        report.timings.update(views)
     report.timings["exports"] = time.perf_counter() - t_all

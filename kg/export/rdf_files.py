@@ -27,8 +27,10 @@ from __future__ import annotations
 import contextlib
 import heapq
 import json
+import subprocess
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -217,63 +219,81 @@ def sorted_lines(triples: Iterable[Triple], workdir: Path, chunk: int = CHUNK
                  ) -> Iterator[Iterator[bytes]]:
     """The sorted canonical N-Triples lines of ``triples`` (each ending in a newline;
     duplicates are consecutive, unique within a run but not across runs), with at most
-    ~two chunks of ``chunk`` triples in memory.
+    ~two chunks of ``chunk`` triples in memory: :func:`sorted_runs`, merged
+    (``heapq.merge``). Lines sort the same with or without their newline: no line is a
+    proper prefix of another, since every line ends with its object term and `` .``.
+    """
+    with contextlib.ExitStack() as stack:
+        runs, pending = sorted_runs(triples, workdir, chunk, stack)
+        yield _merged(runs, pending, stack)
 
-    Each chunk is serialised by pyoxigraph, sorted and de-duplicated into a run; all runs
-    but the last are spilled to temporary files in ``workdir`` (removed on exit) and
-    merged (``heapq.merge``), at most :data:`FAN_IN` at a time: every :data:`FAN_IN` runs of
-    one level are merged into one run of the next. Lines sort the same with or without
-    their newline: no line is a proper prefix of another, since every line ends with its
-    object term and `` .``.
+
+def sorted_runs(triples: Iterable[Triple], workdir: Path, chunk: int, stack: contextlib.ExitStack,
+                spill_last: bool = False) -> tuple[list[Path], list[bytes]]:
+    """``triples`` as sorted runs: files of sorted unique N-Triples lines in a temporary
+    folder of ``workdir`` (removed when ``stack`` closes), and the last run's lines kept
+    in memory (spilled too with ``spill_last``).
+
+    Each chunk of ``chunk`` triples is serialised by pyoxigraph, sorted and de-duplicated
+    into a run; every :data:`FAN_IN` runs of one level are merged into one run of the next,
+    so that a merge never opens more than that many files.
     """
     it = iter(triples)
-    with contextlib.ExitStack() as stack:
-        spill: Path | None = None
-        levels: list[list[Path]] = []
-        count = 0
-        pending: list[bytes] = []
+    spill: Path | None = None
+    levels: list[list[Path]] = []
+    count = 0
+    pending: list[bytes] = []
 
-        def new_run(level: int) -> Path:
-            nonlocal spill, count
-            if spill is None:
-                spill = Path(stack.enter_context(tempfile.TemporaryDirectory(
-                    prefix=".kg-rdf-runs-", dir=workdir)))
-            count += 1
-            return spill / f"run-{level}-{count:06d}.nt"
+    def new_run(level: int) -> Path:
+        nonlocal spill, count
+        if spill is None:
+            spill = Path(stack.enter_context(tempfile.TemporaryDirectory(
+                prefix=".kg-rdf-runs-", dir=workdir)))
+        count += 1
+        return spill / f"run-{level}-{count:06d}.nt"
 
-        def add(path: Path, level: int) -> None:
-            while len(levels) <= level:
-                levels.append([])
-            levels[level].append(path)
-            if len(levels[level]) >= FAN_IN:
-                runs, levels[level] = levels[level], []
-                merged = new_run(level + 1)
-                with contextlib.ExitStack() as files, open(merged, "wb") as fh:
-                    sources = [files.enter_context(open(r, "rb", buffering=1 << 16))
-                               for r in runs]
-                    fh.writelines(_unique(heapq.merge(*sources)))
-                for r in runs:
-                    r.unlink()
-                add(merged, level + 1)
+    def add(path: Path, level: int) -> None:
+        while len(levels) <= level:
+            levels.append([])
+        levels[level].append(path)
+        if len(levels[level]) >= FAN_IN:
+            runs, levels[level] = levels[level], []
+            merged = new_run(level + 1)
+            with contextlib.ExitStack() as files, open(merged, "wb") as fh:
+                sources = [files.enter_context(open(r, "rb", buffering=1 << 16))
+                           for r in runs]
+                fh.writelines(_unique(heapq.merge(*sources)))
+            for r in runs:
+                r.unlink()
+            add(merged, level + 1)
 
-        while True:
-            batch = list(islice(it, max(1, int(chunk))))
-            if not batch:
-                break
-            run = _sorted_run(batch)
-            del batch
-            if pending:
-                path = new_run(0)
-                with open(path, "wb") as fh:
-                    fh.writelines(pending)
-                add(path, 0)
-            pending = run
-        if not levels:
-            yield iter(pending)
-            return
-        files = [stack.enter_context(open(r, "rb", buffering=1 << 16))
-                 for level in levels for r in level]
-        yield heapq.merge(*files, iter(pending))
+    def spill_pending() -> None:
+        path = new_run(0)
+        with open(path, "wb") as fh:
+            fh.writelines(pending)
+        add(path, 0)
+
+    while True:
+        batch = list(islice(it, max(1, int(chunk))))
+        if not batch:
+            break
+        run = _sorted_run(batch)
+        del batch
+        if pending:
+            spill_pending()
+        pending = run
+    if spill_last and pending:
+        spill_pending()
+        pending = []
+    return [r for level in levels for r in level], pending
+
+
+def _merged(runs: list[Path], pending: list[bytes], stack: contextlib.ExitStack
+            ) -> Iterator[bytes]:
+    if not runs:
+        return iter(pending)
+    files = [stack.enter_context(r.open("rb", buffering=1 << 16)) for r in runs]
+    return heapq.merge(*files, iter(pending))
 
 
 def _subject_chunks(lines: Iterator[bytes], chunk: int) -> Iterator[list[bytes]]:
@@ -346,12 +366,11 @@ class _JsonLdChunks:
 def _write_shards(nt: Path, out: Path, shards: int, total: int) -> list[Path]:
     """``nt`` cut like :func:`shard_lines` into ``shards`` files, streaming."""
     k = max(1, int(shards))
-    width = max(3, len(str(k - 1)))
     size, extra = divmod(total, k)
     written = []
     with open(nt, "rb", buffering=1 << 20) as src:
-        for n in range(k):
-            path = out / f"graph-{n:0{width}d}.nt"
+        for n, name in enumerate(_shard_names(k)):
+            path = out / name
             with atomic_write(path, "wb", encoding=None, newline=None) as fh:
                 fh.writelines(islice(src, size + (1 if n < extra else 0)))
             written.append(path)
@@ -359,7 +378,8 @@ def _write_shards(nt: Path, out: Path, shards: int, total: int) -> list[Path]:
 
 
 def write_rdf(g: nx.MultiDiGraph, out: str | Path, base: str | None = None,
-              shards: int = 0, chunk: int = CHUNK) -> list[Path]:
+              shards: int = 0, chunk: int = CHUNK,
+              meanwhile: Callable[[], object] | None = None) -> list[Path]:
     """Write ``graph.ttl``, ``graph.nt`` and ``graph.jsonld`` of ``g`` into ``out``.
 
     ``shards=K`` (K ≥ 1) also writes ``graph-000.nt`` … ``graph-<K-1>.nt``; shards of an
@@ -371,18 +391,50 @@ def write_rdf(g: nx.MultiDiGraph, out: str | Path, base: str | None = None,
     a temporary folder inside ``out`` and merged, and the three files are written from the
     merged stream together, chunk by chunk. The bytes are those of the in-memory
     :func:`canonical` / :func:`turtle_bytes` / :func:`jsonld_bytes` / :func:`shard_lines`.
+
+    ``meanwhile``: work for this process while another one writes the files. Once the
+    graph is mapped and every sorted run spilled (the half of the work that needs the
+    graph), a helper process (``python -m kg.export.rdf_files``, a fresh interpreter that
+    shares no memory with this one) merges the runs and writes the files, and this process
+    calls ``meanwhile`` (a large build's GraphML and HTML), then waits for the helper.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    with gc_paused(), contextlib.ExitStack() as stack:
+        if meanwhile is None:
+            runs, pending = sorted_runs(iter_triples(g, base), out, chunk, stack)
+            return _write_from_runs(runs, pending, out, base, shards, chunk)
+        runs, _ = sorted_runs(iter_triples(g, base), out, chunk, stack, spill_last=True)
+        helper = subprocess.Popen([sys.executable, "-m", "kg.export.rdf_files"],
+                                  stdin=subprocess.PIPE, text=True, encoding="utf-8")
+        assert helper.stdin is not None
+        with contextlib.suppress(BrokenPipeError), helper.stdin:  # a few kB: never blocks
+            json.dump({"runs": [str(r) for r in runs], "out": str(out), "base": base,
+                       "shards": shards, "chunk": chunk}, helper.stdin)
+        try:
+            meanwhile()
+        except BaseException:
+            helper.kill()
+            helper.wait()
+            raise
+        if helper.wait() != 0:
+            raise RuntimeError("the RDF export's helper process failed (exit code "
+                               f"{helper.returncode}; its error is above, on stderr)")
+    return _written(out, shards)
+
+
+def _write_from_runs(runs: list[Path], pending: list[bytes], out: Path, base: str | None,
+                     shards: int, chunk: int) -> list[Path]:
+    """The three files (and shards) from sorted runs; the shards of an earlier build that
+    this one does not write are removed."""
     turtle, jsonld = _TurtleChunks(base), _JsonLdChunks(base)
     total = 0
-    with gc_paused(), contextlib.ExitStack() as stack:
+    with contextlib.ExitStack() as stack:
         nt_fh, ttl_fh, json_fh = (
             stack.enter_context(atomic_write(out / name, "wb", encoding=None, newline=None))
             for name in ("graph.nt", "graph.ttl", "graph.jsonld"))
         json_fh.write(jsonld.head)
-        lines = stack.enter_context(sorted_lines(iter_triples(g, base), out, chunk))
-        for part in _subject_chunks(lines, chunk):
+        for part in _subject_chunks(_merged(runs, pending, stack), chunk):
             total += len(part)
             data = b"".join(part)
             del part
@@ -392,11 +444,35 @@ def write_rdf(g: nx.MultiDiGraph, out: str | Path, base: str | None = None,
             ttl_fh.write(turtle(triples))
             json_fh.write(jsonld(triples))
         json_fh.write(jsonld.tail)
-    written = [out / "graph.nt", out / "graph.ttl", out / "graph.jsonld"]
     if shards and shards > 0:
-        written += _write_shards(out / "graph.nt", out, shards, total)
+        _write_shards(out / "graph.nt", out, shards, total)
+    written = _written(out, shards)
     keep = {p.name for p in written}
     for stale in out.glob("graph-*.nt"):  # shards of an earlier build would be out of date
         if stale.name not in keep and stale.name[6:-3].isdigit():
             stale.unlink()
     return written
+
+
+def _written(out: Path, shards: int) -> list[Path]:
+    k = max(1, int(shards)) if shards and shards > 0 else 0
+    return [out / "graph.nt", out / "graph.ttl", out / "graph.jsonld",
+            *(out / name for name in _shard_names(k))]
+
+
+def _shard_names(k: int) -> list[str]:
+    width = max(3, len(str(k - 1)))
+    return [f"graph-{n:0{width}d}.nt" for n in range(k)]
+
+
+def _helper_main() -> None:
+    """``python -m kg.export.rdf_files``: the helper of :func:`write_rdf` (a JSON spec of
+    the sorted runs and the output on stdin)."""
+    spec = json.loads(sys.stdin.read())
+    with gc_paused():
+        _write_from_runs([Path(r) for r in spec["runs"]], [], Path(spec["out"]),
+                         spec["base"], spec["shards"], spec["chunk"])
+
+
+if __name__ == "__main__":
+    _helper_main()
