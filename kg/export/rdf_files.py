@@ -32,6 +32,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from json.encoder import encode_basestring as _json_str
 from pathlib import Path
 
 import networkx as nx
@@ -118,50 +119,77 @@ class _Compactor:
         return out
 
 
-def _jsonld_nodes(triples: Iterable[Triple], compact: _Compactor) -> Iterator[dict]:
-    rdf_type = RDF + "type"
-    xsd_string = NamedNode(XSD + "string")
-    vocab: dict[str, str] = {}  # predicates, classes and datatypes: few, so cached
-    node: dict = {}
-    subject = None
+def _jsonld_objects(triples: Iterable[Triple], compact: _Compactor) -> Iterator[str]:
+    """The JSON text of each node object of sorted ``triples``, exactly as
+    ``json.dumps(node, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` of the
+    node dict (``@id``, ``@type``, one key per compacted predicate, values in triple order)
+    would write it, without building the dicts: the JSON-LD file is the largest export and
+    this is most of its time."""
+    rdf_type, xsd_string = RDF + "type", XSD + "string"
+    vocab: dict[str, str] = {}  # predicate, class or datatype IRI → its compact IRI, encoded
+    ids: dict[str, str] = {}  # object IRI → '{"@id":…}' (entities and papers recur)
+
+    def word(iri: str) -> str:
+        out = vocab.get(iri)
+        if out is None:
+            out = vocab[iri] = _json_str(compact(iri))
+        return out
+
+    subject: str | None = None
+    props: dict[str, list[str]] = {}
     for t in triples:
         s = t.subject.value
         if s != subject:
-            if node:
-                yield node
-            subject = s
-            node = {"@id": compact(s)}
+            if subject is not None:
+                yield _node_text(subject, props, compact)
+            subject, props = s, {}
         p, o = t.predicate.value, t.object
         if isinstance(o, NamedNode):
+            iri = o.value
             if p == rdf_type:
-                c = vocab.get(o.value) or vocab.setdefault(o.value, compact(o.value))
-                node.setdefault("@type", []).append(c)
-                continue
-            value: dict = {"@id": compact(o.value)}
+                p, value = "@type", word(iri)
+            else:
+                value = ids.get(iri)
+                if value is None:
+                    value = '{"@id":' + _json_str(compact(iri)) + "}"
+                    if len(ids) < 100_000:
+                        ids[iri] = value
         elif isinstance(o, Literal):
-            value = {"@value": o.value}
             if o.language:
-                value["@language"] = o.language
-            elif o.datatype != xsd_string:
-                dt = o.datatype.value
-                value["@type"] = vocab.get(dt) or vocab.setdefault(dt, compact(dt))
+                value = ('{"@language":' + _json_str(o.language) + ',"@value":'
+                         + _json_str(o.value) + "}")
+            elif (dt := o.datatype.value) != xsd_string:
+                value = '{"@type":' + word(dt) + ',"@value":' + _json_str(o.value) + "}"
+            else:
+                value = '{"@value":' + _json_str(o.value) + "}"
         else:  # pragma: no cover - kg.rdf mints no blank nodes or triple terms
             raise ValueError(f"cannot write {o!r} as JSON-LD")
-        key = vocab.get(p) or vocab.setdefault(p, compact(p))
-        node.setdefault(key, []).append(value)
-    if node:
-        yield node
+        values = props.get(p)
+        if values is None:
+            props[p] = [value]
+        else:
+            values.append(value)
+    if subject is not None:
+        yield _node_text(subject, props, compact)
+
+
+def _node_text(subject: str, props: dict[str, list[str]], compact: _Compactor) -> str:
+    items = [("@id", _json_str(compact(subject)))]
+    for p, values in props.items():
+        key = p if p == "@type" else compact(p)
+        items.append((key, "[" + ",".join(values) + "]"))
+    items.sort()
+    return "{" + ",".join(_json_str(k) + ":" + v for k, v in items) + "}"
 
 
 def jsonld_bytes(triples: Iterable[Triple], base: str | None = None) -> bytes:
     """Compact-IRI JSON-LD 1.1 with an ``@context`` of the export prefixes."""
     pmap = prefixes(base)
     compact = _Compactor(pmap, pmap["kg"])
-    dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
     context = json.dumps({"@context": pmap}, ensure_ascii=False, sort_keys=True, indent=1)
     parts = [context[:-2], ',\n "@graph": [\n']
     with gc_paused():
-        parts.append(",\n".join(dump(n) for n in _jsonld_nodes(triples, compact)))
+        parts.append(",\n".join(_jsonld_objects(triples, compact)))
     parts.append("\n ]\n}\n")
     return "".join(parts).encode("utf-8")
 
@@ -347,8 +375,6 @@ class _JsonLdChunks:
     def __init__(self, base: str | None) -> None:
         pmap = prefixes(base)
         self.compact = _Compactor(pmap, pmap["kg"])
-        self.dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
-                                     separators=(",", ":")).encode
         context = json.dumps({"@context": pmap}, ensure_ascii=False, sort_keys=True, indent=1)
         self.head = (context[:-2] + ',\n "@graph": [\n').encode("utf-8")
         self.tail = b"\n ]\n}\n"
@@ -356,9 +382,9 @@ class _JsonLdChunks:
 
     def __call__(self, triples: list[Triple]) -> bytes:
         parts = []
-        for node in _jsonld_nodes(triples, self.compact):
+        for node in _jsonld_objects(triples, self.compact):
             parts.append(self.sep)
-            parts.append(self.dump(node))
+            parts.append(node)
             self.sep = ",\n"
         return "".join(parts).encode("utf-8")
 
