@@ -18,6 +18,7 @@ from kg.nlp.code_links import find_code_links
 from kg.nlp.docs import doc_text, sent_of, span_text
 from kg.nlp.entities import provenance
 from kg.nlp.filters import is_generic
+from kg.nlp.keep_model import EntityKeep
 from kg.nlp.role_model import PaperRoles
 from kg.nlp.roles import EntityGroup, MentionContext, assign_role, proposed_spans
 from kg.normalize import is_acronym, name_key
@@ -136,11 +137,14 @@ def _longest_inner(ent: Span, keys: dict[str, Span]) -> Span | None:
 
 
 def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
-                     roles: PaperRoles | None = None) -> Extraction:
+                     roles: PaperRoles | None = None,
+                     keep: EntityKeep | None = None) -> Extraction:
     """The ``Extraction`` record of ``paper`` from its processed title and abstract.
 
-    ``roles`` (the pipeline's ``kg_paper_roles`` component) has the final say on each
-    entity's role; without it the rules' roles stand.
+    ``keep`` (the pipeline's ``kg_entity_keep`` component) drops candidates that are not
+    names, before roles and relations are decided; ``roles`` (``kg_paper_roles``) has the
+    final say on each entity's role. Without them every candidate stays and the rules'
+    roles stand.
     """
     docs = {"title": title, "abstract": abstract}
     prefix = _title_prefix_span(title, doc_text(abstract))
@@ -160,12 +164,14 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
     for _, ent in mentions:
         groups.find(name_key(ent.text))
     long_forms: set[str] = set()
+    defined: set[str] = set()  # keys of both halves of a "long form (SHORT)" pair
     for d in docs.values():
         for short, long in _abbreviation_pairs(d):
             ks, kl = name_key(short), name_key(long)
             if ks in groups.parent and kl in groups.parent:
                 groups.union(ks, kl)
                 long_forms.add(kl)
+                defined.update((ks, kl))
     if prefix is not None:
         # "MALT: … Multi-Agent LLM Training": the title spells the acronym out.
         title_text = doc_text(title)
@@ -175,6 +181,7 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
             if spelled and _acronym_fits(prefix.text, ent.text):
                 groups.union(prefix_key, name_key(ent.text))
                 long_forms.add(name_key(ent.text))
+                defined.update((prefix_key, name_key(ent.text)))
 
     members: dict[str, list[tuple[str, Span]]] = {}
     for f, ent in mentions:
@@ -185,7 +192,6 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
 
     entities: list[Entity] = []
     spans_of: list[list[tuple[str, Span]]] = []  # each entity's (field, span)s
-    name_of: dict[str, str] = {}  # name_key of any member form → entity name
     def first_seen(root: str) -> tuple[bool, int]:
         return min((f != "title", e.start_char) for f, e in members[root])
 
@@ -221,10 +227,16 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
             confidence=min(conf, 0.99), source=source,
         ))
         spans_of.append(items)
-        for _, e in items:
-            name_of[name_key(e.text)] = name
 
     _mark_variants_of_proposed(entities)
+    if keep is not None:
+        kept = [keep.keep(entity, items, any(name_key(e.text) in defined for _, e in items))
+                for entity, items in zip(entities, spans_of, strict=True)]
+        entities = [e for e, k in zip(entities, kept, strict=True) if k]
+        spans_of = [s for s, k in zip(spans_of, kept, strict=True) if k]
+    # name_key of any member form → entity name (dropped candidates name nothing)
+    name_of = {name_key(e.text): entity.name
+               for entity, items in zip(entities, spans_of, strict=True) for _, e in items}
     if roles is not None:
         for entity, items in zip(entities, spans_of, strict=True):
             entity.role = roles.decide(entity.role, entity.type, entity.source, items,

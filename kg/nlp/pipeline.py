@@ -23,6 +23,7 @@ from kg.nlp import (  # noqa: F401
     entities,
     filters,
     gazetteer,
+    keep_model,
     relations,
     results,
     role_model,
@@ -41,6 +42,7 @@ RULE_PIPES: tuple[str, ...] = (
     "kg_relations",
     "kg_results",
     "kg_paper_roles",
+    "kg_entity_keep",
 )
 
 

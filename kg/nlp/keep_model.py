@@ -1,0 +1,110 @@
+"""A learned keep/drop decision over each paper's candidate entities.
+
+The NER and the rules propose spans a careful annotator leaves out: descriptive phrases
+("similarity computation", "mode collapse problem", "correct predictions"), bare
+attributes ("speed") and fragments ("multi-task learning of"). Whether a candidate is a
+name shows at the paper level more than in one span — how often and where it is named,
+whether an acronym defines it, its shape and head word, the words around its mentions, and
+whether the gazetteer knows it — so a binary logistic regression (:mod:`kg.nlp.linear`)
+over those features, trained on the project's annotations (``training/train_keep.py``),
+scores each candidate; :func:`kg.nlp.paper.paper_extraction` drops those under the
+threshold stored with the model (picked on the dev split). It lives in the
+``kg_entity_keep`` component so that ``nlp.to_disk`` stores it with the pipeline; the
+component leaves docs alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.nlp.docs import sent_starts
+from kg.nlp.entities import provenance
+from kg.nlp.linear import BinaryLogistic
+from kg.normalize import is_acronym
+from kg.records import Entity
+
+#: Words each side of a mention that become features.
+WINDOW = 2
+
+_DIGITS = re.compile(r"\d+")
+_LOWER = re.compile(r"[a-z]+")
+_UPPER = re.compile(r"[A-Z]+")
+
+
+def keep_features(entity: Entity, mentions: list[tuple[str, Span]], defined: bool
+                  ) -> list[str]:
+    """Sorted features of one candidate: ``mentions`` are its (field, span)s, ``defined``
+    whether an acronym / long-form pair names it in this paper."""
+    name = " ".join(entity.name.split())
+    words = name.lower().split() or [""]
+    head, etype = words[-1], entity.type
+    in_title = any(field == "title" for field, _ in mentions)
+    n = min(len(mentions), 4)
+    f = {f"source:{entity.source}", f"type:{etype}", f"role:{entity.role}",
+         f"type_role:{etype}|{entity.role}", f"mentions:{n}", f"type_mentions:{etype}|{n}",
+         f"in_title:{in_title}", f"only_title:{all(fd == 'title' for fd, _ in mentions)}",
+         f"defined:{defined}", f"forms:{min(len(entity.aliases) + 1, 3)}",
+         f"words:{min(len(words), 5)}", f"type_words:{etype}|{min(len(words), 5)}",
+         f"acronym:{is_acronym(name)}", f"digit:{_DIGITS.search(name) is not None}",
+         f"lower:{name.islower()}", f"inner_cap:{_UPPER.search(name, 1) is not None}",
+         "shape:" + _UPPER.sub("A", _LOWER.sub("a", _DIGITS.sub("0", name)))[:10],
+         "head:" + head, "first:" + words[0], f"type_head:{etype}|{head}"}
+    f.add(f"known:{any(provenance(span)[0] is not None for _, span in mentions)}")
+    padded = f" {head} "
+    f.update("hc3:" + padded[i:i + 3] for i in range(len(padded) - 2))
+    for _, span in mentions:
+        # The sentence's bounds from the doc's cached starts: no Span objects made.
+        doc, start, end = span.doc, span.start, span.end
+        starts = sent_starts(doc)
+        i = bisect_right(starts, start)
+        lo, hi = starts[i - 1], starts[i] if i < len(starts) else len(doc)
+        f.update("left:" + doc[j].lower_ for j in range(max(lo, start - WINDOW), start))
+        f.update("right:" + doc[j].lower_ for j in range(end, min(hi, end + WINDOW)))
+    return sorted(f)
+
+
+@Language.factory("kg_entity_keep", default_config={})
+def make_entity_keep(nlp: Language, name: str) -> EntityKeep:
+    return EntityKeep()
+
+
+class EntityKeep:
+    """Holds the keep model and its threshold (empty: every candidate is kept); docs pass
+    through unchanged."""
+
+    FILE = "keep_model.json"
+
+    def __init__(self, model: BinaryLogistic | None = None, threshold: float = 0.5) -> None:
+        self.model = model or BinaryLogistic()
+        self.threshold = threshold
+
+    def __call__(self, doc: Doc) -> Doc:
+        return doc
+
+    def keep(self, entity: Entity, mentions: list[tuple[str, Span]], defined: bool) -> bool:
+        if not self.model:
+            return True
+        return self.model.probability(keep_features(entity, mentions, defined)) >= self.threshold
+
+    def to_disk(self, path, exclude=()) -> None:
+        if not self.model:
+            return
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        data = {**self.model.to_dict(), "threshold": self.threshold}
+        (path / self.FILE).write_text(json.dumps(data, ensure_ascii=False, indent=0,
+                                                 sort_keys=True) + "\n", encoding="utf-8")
+
+    def from_disk(self, path, exclude=()) -> EntityKeep:
+        file = Path(path) / self.FILE
+        if file.exists():
+            data = json.loads(file.read_text(encoding="utf-8"))
+            self.model = BinaryLogistic.from_dict(data)
+            self.threshold = float(data.get("threshold", 0.5))
+        return self
