@@ -4,10 +4,12 @@ Steps: build the DocBin corpora (:mod:`prepare_data`), train tok2vec + ner with
 ``spacy train`` on ``training/config.cfg``, then assemble the full pipeline (scientific
 tokenizer, sentence rules, the trained NER and the rule components), train the Model/Method
 name classifier of ``kg_entity_typing`` (:mod:`train_typing`, seconds) and the paper-role
-model of ``kg_paper_roles`` (:mod:`train_roles`, a minute) and write it all into the
-package with ``nlp.to_disk``.
+model of ``kg_paper_roles`` (:mod:`train_roles`, a minute), then the keep/drop model of
+``kg_entity_keep`` (:mod:`train_keep`, a minute) and write it all into the package with
+``nlp.to_disk``.
 
 usage: python training/train.py [--shared ../shared] [--max-steps N] [--no-scirex]
+                                [--config training/config.cfg] [--vectors DIR] [--seed N]
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import sys
 import time
 from pathlib import Path
 
+import spacy
 from spacy.cli.train import train as spacy_train
+from train_keep import fit_keep
 from train_roles import role_examples
 from train_typing import examples, typed_names
 
@@ -37,6 +41,13 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     ap.add_argument("--output", type=Path, default=ROOT / "output")
     ap.add_argument("--max-steps", type=int, default=None)
+    ap.add_argument("--config", type=Path, default=ROOT / "config.cfg",
+                    help="spaCy training config (config-vectors.cfg: with static vectors)")
+    ap.add_argument("--seed", type=int, default=None,
+                    help="override the config's [system] seed (to tell a change from noise)")
+    ap.add_argument("--vectors", type=Path, default=None,
+                    help="spaCy vectors model for [initialize] vectors "
+                         "(training/train_vectors.py writes one)")
     ap.add_argument("--no-scirex", action="store_true")
     ap.add_argument("--skip-prepare", action="store_true")
     ap.add_argument("--from-model", type=Path, default=None,
@@ -57,15 +68,28 @@ def main() -> None:
                  "paths.dev": str(args.corpus / "dev.spacy")}
     if args.max_steps:
         overrides["training.max_steps"] = args.max_steps
+    if args.vectors:
+        overrides["paths.vectors"] = str(args.vectors)
+    if args.seed is not None:
+        overrides["system.seed"] = args.seed
     if not args.from_model:
-        spacy_train(ROOT / "config.cfg", args.output, overrides=overrides)
+        spacy_train(args.config, args.output, overrides=overrides)
     t2 = time.perf_counter()
-    nlp = assemble(args.from_model or args.output / "model-best")
+    trained = args.from_model or args.output / "model-best"
+    nlp = assemble(trained)
+    vectors = spacy.load(trained).vocab.vectors
+    if vectors.shape[1]:
+        # Sourcing a component does not bring its vocab's vectors along, and a tok2vec
+        # with static vectors looks its words up in the pipeline's own vocab.
+        nlp.vocab.vectors = vectors
     nlp.get_pipe("kg_entity_typing").classifier = NameClassifier.fit(
         examples(typed_names(args.shared, "train")))
     # The role model learns from what this pipeline extracts, so it is fit last.
     roles = role_examples(nlp, args.shared, {"train"})["train"]
     nlp.get_pipe("kg_paper_roles").model = OneVsRest.fit([(f, r) for f, r, _ in roles], ROLES)
+    # The keep model judges the candidates this pipeline proposes; threshold from dev.
+    keep, pipe = fit_keep(nlp, args.shared, report=False), nlp.get_pipe("kg_entity_keep")
+    pipe.model, pipe.threshold = keep.model, keep.threshold
     nlp.meta.update({
         "name": "kg_extractor",
         "version": "0.1.0",
