@@ -192,6 +192,27 @@ def annotated_papers(shared: Path, splits: set[str]):
                 yield ann, paper
 
 
+def annotated_extractions(nlp, shared: Path, splits: set[str], roles=None, keep=None):
+    """(annotation, extraction) of each annotated paper of ``splits`` (sorted by id), as
+    ``paper_extraction`` makes it from ``nlp``'s docs with the given ``roles`` / ``keep``
+    (the training scripts' feature-capturing stand-ins): the examples of the learned role
+    and keep models. Each pair is yielded before the next paper is processed."""
+    from kg.nlp.paper import paper_extraction
+    from kg.records import Paper
+
+    gold, papers = {}, {}
+    for ann, paper in annotated_papers(shared, splits):
+        gold[ann["id"]], papers[ann["id"]] = ann, paper
+    ids = sorted(gold)
+    docs = nlp.pipe((t for i in ids for t in (papers[i]["title"], papers[i]["abstract"])),
+                    batch_size=128)
+    for i in ids:
+        title, abstract = next(docs), next(docs)
+        p = papers[i]
+        yield gold[i], paper_extraction(Paper(id=i, title=p["title"], abstract=p["abstract"]),
+                                        title, abstract, roles, keep)
+
+
 def annotation_examples(shared: Path, split: str, model_label: bool = False):
     """(text, spans) for title and abstract of each annotated paper in the chosen split."""
     for ann, p in annotated_papers(shared, {split}):

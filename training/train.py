@@ -21,7 +21,6 @@ import sys
 import time
 from pathlib import Path
 
-import spacy
 from spacy.cli.train import train as spacy_train
 from train_keep import fit_keep
 from train_roles import role_examples
@@ -75,13 +74,7 @@ def main() -> None:
     if not args.from_model:
         spacy_train(args.config, args.output, overrides=overrides)
     t2 = time.perf_counter()
-    trained = args.from_model or args.output / "model-best"
-    nlp = assemble(trained)
-    vectors = spacy.load(trained).vocab.vectors
-    if vectors.shape[1]:
-        # Sourcing a component does not bring its vocab's vectors along, and a tok2vec
-        # with static vectors looks its words up in the pipeline's own vocab.
-        nlp.vocab.vectors = vectors
+    nlp = assemble(args.from_model or args.output / "model-best")
     nlp.get_pipe("kg_entity_typing").classifier = NameClassifier.fit(
         examples(typed_names(args.shared, "train")))
     # The role model learns from what this pipeline extracts, so it is fit last.

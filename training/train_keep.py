@@ -18,13 +18,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from prepare_data import ROOT, annotated_papers, split_of
+from prepare_data import ROOT, annotated_extractions, split_of
 
 from kg.nlp.keep_model import EntityKeep, keep_features
 from kg.nlp.linear import BinaryLogistic
-from kg.nlp.paper import paper_extraction
 from kg.nlp.pipeline import default_pipeline_path, load_pipeline, save_pipeline
-from kg.records import Paper
 
 #: Candidate L2 strengths and keep thresholds, chosen between on the dev split.
 L2S = (0.3, 1.0, 3.0, 10.0)
@@ -63,24 +61,15 @@ def _scorer(shared: Path):
 def keep_examples(nlp, shared: Path, splits: set[str]) -> dict[str, list[PaperCandidates]]:
     """Per split: every annotated paper's candidates, labelled by untyped matching."""
     scorer = _scorer(shared)
-    gold, papers = {}, {}
-    for ann, paper in annotated_papers(shared, splits):
-        gold[ann["id"]], papers[ann["id"]] = ann, paper
-    ids = sorted(gold)
-    roles = nlp.get_pipe("kg_paper_roles") if "kg_paper_roles" in nlp.pipe_names else None
-    texts = [t for i in ids for t in (papers[i]["title"], papers[i]["abstract"])]
-    docs = nlp.pipe(texts, batch_size=128)
     out: dict[str, list[PaperCandidates]] = {s: [] for s in splits}
-    for i in ids:
-        title, abstract = next(docs), next(docs)
-        p = papers[i]
-        capture = _Capture()
-        ext = paper_extraction(Paper(id=i, title=p["title"], abstract=p["abstract"]),
-                               title, abstract, roles, capture)
+    capture = _Capture()
+    roles = nlp.get_pipe("kg_paper_roles") if "kg_paper_roles" in nlp.pipe_names else None
+    for ann, ext in annotated_extractions(nlp, shared, splits, roles=roles, keep=capture):
+        features, capture.features = capture.features, []
         ents = [e.to_json() for e in ext.entities]
-        matched = {pi for _, pi in scorer.match(gold[i]["entities"], ents, False)}
-        out[split_of(i)].append(PaperCandidates(i, gold[i], ents, capture.features,
-                                                [k in matched for k in range(len(ents))]))
+        matched = {pi for _, pi in scorer.match(ann["entities"], ents, False)}
+        out[split_of(ext.id)].append(PaperCandidates(ext.id, ann, ents, features,
+                                                     [k in matched for k in range(len(ents))]))
     return out
 
 

@@ -16,13 +16,11 @@ import json
 import sys
 from pathlib import Path
 
-from prepare_data import ROOT, annotated_papers, split_of
+from prepare_data import ROOT, annotated_extractions, split_of
 
 from kg.nlp.linear import OneVsRest
-from kg.nlp.paper import paper_extraction
 from kg.nlp.pipeline import default_pipeline_path, load_pipeline, save_pipeline
 from kg.nlp.role_model import ROLES, role_features
-from kg.records import Paper
 
 
 class _Capture:
@@ -42,27 +40,18 @@ def role_examples(nlp, shared: Path, splits: set[str]
     sys.path.insert(0, str(shared / "annotation"))
     from score_gold import forms  # the reference scorer's name matching
 
-    gold, papers = {}, {}
-    for ann, paper in annotated_papers(shared, splits):
-        gold[ann["id"]], papers[ann["id"]] = ann, paper
-    ids = sorted(gold)
-    texts = [t for i in ids for t in (papers[i]["title"], papers[i]["abstract"])]
-    docs = nlp.pipe(texts, batch_size=128)
     out: dict[str, list] = {s: [] for s in splits}
-    for i in ids:
-        title, abstract = next(docs), next(docs)
-        p = papers[i]
-        capture = _Capture()
-        ext = paper_extraction(Paper(id=i, title=p["title"], abstract=p["abstract"]),
-                               title, abstract, capture)
+    capture = _Capture()
+    for ann, ext in annotated_extractions(nlp, shared, splits, roles=capture):
+        features, capture.features = capture.features, []
         by_form = {}
-        for g in gold[i]["entities"]:
+        for g in ann["entities"]:
             for f in forms(g):
                 by_form.setdefault(f, g)
-        for entity, feats in zip(ext.entities, capture.features, strict=True):
+        for entity, feats in zip(ext.entities, features, strict=True):
             match = sorted(forms(entity.to_json()) & set(by_form))
             if match and by_form[match[0]]["type"] == entity.type:
-                out[split_of(i)].append((feats, by_form[match[0]]["role"], entity.role))
+                out[split_of(ext.id)].append((feats, by_form[match[0]]["role"], entity.role))
     return out
 
 

@@ -72,6 +72,10 @@ def assemble(ner_model: str | Path | None = None) -> Language:
         for name in ("tok2vec", "ner"):
             if name in trained.pipe_names:
                 nlp.add_pipe(name, source=trained)
+        if trained.vocab.vectors.shape[1]:
+            # Sourcing a component does not bring its vocab's vectors along, and a tok2vec
+            # with static vectors looks its words up in the pipeline's own vocab.
+            nlp.vocab.vectors = trained.vocab.vectors
     for name in RULE_PIPES:
         nlp.add_pipe(name)
     return nlp
