@@ -85,7 +85,8 @@ def _run(nlp: Language, batch: list[Paper], texts: Iterator[str], batch_size: in
     docs = nlp.pipe((made_doc(nlp, t) for t in texts), batch_size=batch_size * 2)
     roles = nlp.get_pipe("kg_paper_roles") if "kg_paper_roles" in nlp.pipe_names else None
     keep = nlp.get_pipe("kg_entity_keep") if "kg_entity_keep" in nlp.pipe_names else None
+    rkeep = nlp.get_pipe("kg_relation_keep") if "kg_relation_keep" in nlp.pipe_names else None
     for paper in batch:
         title = next(docs)
         abstract = next(docs)
-        yield paper_extraction(paper, title, abstract, roles, keep)
+        yield paper_extraction(paper, title, abstract, roles, keep, rkeep)

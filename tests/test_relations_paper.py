@@ -21,7 +21,8 @@ def nlp():
     words = {
         "Method": ["FooNet", "BarFormer", "gated fusion", "skip connections", "PPO", "DQN",
                    "A3C", "Evolution Strategies", "LoRA", "beam search", "Binary Rewards",
-                   "random sampling", "hard negative sampling"],
+                   "random sampling", "hard negative sampling", "Partial LoRA", "FooNet-PPO",
+                   "ADQN", "DeepDQN"],
         "Model": ["Llama-2-7B", "GPT-4", "Mistral-7B"],
         "Dataset": ["GSM8K", "TinyQA", "Wikipedia", "SQuAD"],
         "Task": ["question answering", "image segmentation", "reading comprehension"],
@@ -134,3 +135,28 @@ def test_a_title_that_is_just_the_name_proposes_it(nlp):
     ext = run(nlp, "BarFormer", "BarFormer builds on PPO and is evaluated on GSM8K.")
     assert roles(ext)["BarFormer"] == "proposes"
     assert ("BarFormer", "evaluated_on", "GSM8K") in rels(ext)
+
+
+def test_a_name_built_from_another_name_is_based_on_it(nlp):
+    ext = run(nlp, "Partial LoRA for question answering",
+              "We propose Partial LoRA and FooNet-PPO. Partial LoRA freezes half of LoRA. "
+              "FooNet-PPO trains FooNet with PPO. DeepDQN stacks DQN layers.")
+    found = rels(ext)
+    assert ("DeepDQN", "based_on", "DQN") in found
+    assert ("Partial LoRA", "based_on", "LoRA") in found
+    assert ("FooNet-PPO", "based_on", "FooNet") in found
+    assert ("FooNet-PPO", "based_on", "PPO") in found
+    assert not {("LoRA", "based_on", "Partial LoRA"), ("FooNet", "based_on", "FooNet-PPO")} & found
+
+
+def test_a_name_inside_a_longer_word_is_no_part_of_it(nlp):
+    ext = run(nlp, "A study", "We compare DQN with A3C. ADQN is another method.")
+    assert {"DQN", "ADQN"} <= set(roles(ext))
+    assert not any(r.rel == "based_on" for r in ext.relations)
+
+
+def test_improves_over_and_superiority_over_are_comparisons(nlp):
+    ext = run(nlp, "A study",
+              "FooNet improves the accuracy on GSM8K by 5 points over DQN. "
+              "BarFormer shows clear superiority over A3C.")
+    assert {("FooNet", "outperforms", "DQN"), ("BarFormer", "outperforms", "A3C")} <= rels(ext)

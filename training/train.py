@@ -4,8 +4,9 @@ Steps: build the DocBin corpora (:mod:`prepare_data`), train tok2vec + ner with
 ``spacy train`` on ``training/config.cfg``, then assemble the full pipeline (scientific
 tokenizer, sentence rules, the trained NER and the rule components), train the Model/Method
 name classifier of ``kg_entity_typing`` (:mod:`train_typing`, seconds) and the paper-role
-model of ``kg_paper_roles`` (:mod:`train_roles`, a minute), then the keep/drop model of
-``kg_entity_keep`` (:mod:`train_keep`, a minute) and write it all into the package with
+model of ``kg_paper_roles`` (:mod:`train_roles`, a minute), then the keep/drop models of
+``kg_entity_keep`` (:mod:`train_keep`, a minute) and ``kg_relation_keep``
+(:mod:`train_relation_keep`, half a minute) and write it all into the package with
 ``nlp.to_disk``.
 
 usage: python training/train.py [--shared ../shared] [--max-steps N] [--no-scirex]
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from spacy.cli.train import train as spacy_train
 from train_keep import fit_keep
+from train_relation_keep import fit_relation_keep
 from train_roles import role_examples
 from train_typing import examples, typed_names
 
@@ -83,6 +85,10 @@ def main() -> None:
     # The keep model judges the candidates this pipeline proposes; threshold from dev.
     keep, pipe = fit_keep(nlp, args.shared, report=False), nlp.get_pipe("kg_entity_keep")
     pipe.model, pipe.threshold = keep.model, keep.threshold
+    # The relation keep model judges the relations between the entities kept.
+    rkeep = fit_relation_keep(nlp, args.shared, report=False)
+    pipe = nlp.get_pipe("kg_relation_keep")
+    pipe.model, pipe.threshold = rkeep.model, rkeep.threshold
     nlp.meta.update({
         "name": "kg_extractor",
         "version": "0.1.0",

@@ -69,14 +69,10 @@ def keep_features(entity: Entity, mentions: list[tuple[str, Span]], defined: boo
     return sorted(f)
 
 
-@Language.factory("kg_entity_keep", default_config={})
-def make_entity_keep(nlp: Language, name: str) -> EntityKeep:
-    return EntityKeep()
-
-
-class EntityKeep:
-    """Holds the keep model and its threshold (empty: every candidate is kept); docs pass
-    through unchanged."""
+class ThresholdedKeep:
+    """A keep/drop model and its threshold, stored as JSON by ``to_disk``: the common part
+    of the ``kg_entity_keep`` and ``kg_relation_keep`` components. An empty model keeps
+    everything; docs pass through unchanged (the decisions are taken per paper)."""
 
     FILE = "keep_model.json"
 
@@ -84,13 +80,15 @@ class EntityKeep:
         self.model = model or BinaryLogistic()
         self.threshold = threshold
 
+    def __bool__(self) -> bool:
+        return bool(self.model)
+
     def __call__(self, doc: Doc) -> Doc:
         return doc
 
-    def keep(self, entity: Entity, mentions: list[tuple[str, Span]], defined: bool) -> bool:
-        if not self.model:
-            return True
-        return self.model.probability(keep_features(entity, mentions, defined)) >= self.threshold
+    def probability(self, features: list[str]) -> float:
+        """P(keep); 1.0 without a model."""
+        return self.model.probability(features) if self.model else 1.0
 
     def to_disk(self, path, exclude=()) -> None:
         if not self.model:
@@ -101,10 +99,26 @@ class EntityKeep:
         (path / self.FILE).write_text(json.dumps(data, ensure_ascii=False, indent=0,
                                                  sort_keys=True) + "\n", encoding="utf-8")
 
-    def from_disk(self, path, exclude=()) -> EntityKeep:
+    def from_disk(self, path, exclude=()):
         file = Path(path) / self.FILE
         if file.exists():
             data = json.loads(file.read_text(encoding="utf-8"))
             self.model = BinaryLogistic.from_dict(data)
             self.threshold = float(data.get("threshold", 0.5))
         return self
+
+
+@Language.factory("kg_entity_keep", default_config={})
+def make_entity_keep(nlp: Language, name: str) -> EntityKeep:
+    return EntityKeep()
+
+
+class EntityKeep(ThresholdedKeep):
+    """Holds the entity keep model and its threshold (empty: every candidate is kept)."""
+
+    FILE = "keep_model.json"
+
+    def keep(self, entity: Entity, mentions: list[tuple[str, Span]], defined: bool) -> bool:
+        if not self.model:
+            return True
+        return self.model.probability(keep_features(entity, mentions, defined)) >= self.threshold

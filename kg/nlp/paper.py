@@ -9,16 +9,19 @@ onto the group names.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from bisect import bisect_right
 from collections import Counter
 
 from spacy.tokens import Doc, Span
 
 from kg.nlp.code_links import find_code_links
-from kg.nlp.docs import doc_text, sent_of, span_text
+from kg.nlp.docs import doc_text, sent_of, sent_starts, span_text
 from kg.nlp.entities import provenance
 from kg.nlp.filters import is_generic
 from kg.nlp.keep_model import EntityKeep
+from kg.nlp.relation_keep import RelationClues, RelationKeep, relation_features
 from kg.nlp.role_model import PaperRoles
 from kg.nlp.roles import EntityGroup, MentionContext, assign_role, proposed_spans
 from kg.normalize import is_acronym, name_key
@@ -138,12 +141,14 @@ def _longest_inner(ent: Span, keys: dict[str, Span]) -> Span | None:
 
 def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
                      roles: PaperRoles | None = None,
-                     keep: EntityKeep | None = None) -> Extraction:
+                     keep: EntityKeep | None = None,
+                     relation_keep: RelationKeep | None = None) -> Extraction:
     """The ``Extraction`` record of ``paper`` from its processed title and abstract.
 
     ``keep`` (the pipeline's ``kg_entity_keep`` component) drops candidates that are not
     names, before roles and relations are decided; ``roles`` (``kg_paper_roles``) has the
-    final say on each entity's role. Without them every candidate stays and the rules'
+    final say on each entity's role; ``relation_keep`` (``kg_relation_keep``) drops
+    unlikely relation candidates. Without them every candidate stays and the rules'
     roles stand.
     """
     docs = {"title": title, "abstract": abstract}
@@ -241,7 +246,7 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
         for entity, items in zip(entities, spans_of, strict=True):
             entity.role = roles.decide(entity.role, entity.type, entity.source, items,
                                        abstract)
-    relations = _relations(docs, name_of, entities)
+    relations = _relations(docs, name_of, entities, relation_keep)
     results = _results(docs, name_of)
     code = [url for _, _, url in find_code_links(doc_text(abstract))]
     return Extraction(id=paper.id, title=paper.title, entities=entities, relations=relations,
@@ -271,34 +276,47 @@ def _pick_name(forms: Counter[str], long_forms: set[str]) -> str:
 
 
 def _relations(
-    docs: dict[str, Doc], name_of: dict[str, str], entities: list[Entity]
+    docs: dict[str, Doc], name_of: dict[str, str], entities: list[Entity],
+    relation_keep: RelationKeep | None = None,
 ) -> list[Relation]:
+    """The paper's relations from the sentence rules' candidates and the paper-level rules,
+    each (head, rel, tail) once with the first evidence found; ``relation_keep`` drops the
+    unlikely ones and gives the rest its probability as their confidence."""
     found: dict[tuple[str, str, str], Relation] = {}
+    clues: dict[tuple[str, str, str], RelationClues] = {}
     main = _main_contribution(entities)
+
+    def add(head: str, rel: str, tail: str, evidence: EvSpan, confidence: float,
+            origin: str, cue: str = "", distance: int | None = None) -> None:
+        if head == tail:
+            return
+        key = (head, rel, tail)
+        if key not in found:
+            found[key] = Relation(head=head, rel=rel, tail=tail, evidence=evidence,
+                                  confidence=confidence, source="rule")
+            clues[key] = RelationClues(rel)
+        c = clues[key]
+        c.origins.add(origin)
+        if cue:
+            c.cues.add(cue)
+        if distance is not None and (c.distance is None or distance < c.distance):
+            c.distance = distance
+
     for f, d in docs.items():
         for cand in getattr(d._, "relations", None) or []:
             t = name_of.get(name_key(cand.tail.text))
             if cand.head is None:  # "our method outperforms X": the paper's contribution
-                h = main.name if main is not None else None
+                h, origin, distance = (main.name if main is not None else None), "own", None
             else:
-                h = name_of.get(name_key(cand.head.text))
-            if h and t and h != t and (h, cand.rel, t) not in found:
-                found[(h, cand.rel, t)] = Relation(
-                    head=h, rel=cand.rel, tail=t,
-                    evidence=EvSpan(field=f, start=cand.sent_start, end=cand.sent_end),
-                    confidence=cand.confidence, source="rule",
-                )
+                h, origin = name_of.get(name_key(cand.head.text)), "sentence"
+                distance = abs(cand.tail.start - cand.head.end)
+            if h and t:
+                add(h, cand.rel, t, EvSpan(field=f, start=cand.sent_start, end=cand.sent_end),
+                    cand.confidence, origin, cand.cue, distance)
     # Paper-level: the paper's main contribution is evaluated on its datasets, used for its
     # tasks and built on the methods and models it uses and on its other contributions.
     # Abstracts state these through their structure ("We propose X … experiments on D …")
     # more than in one sentence.
-    def add(head: str, rel: str, tail: str, e: Entity) -> None:
-        if head != tail and (head, rel, tail) not in found:
-            found[(head, rel, tail)] = Relation(
-                head=head, rel=rel, tail=tail, evidence=_sentence_of(e, docs),
-                confidence=0.5, source="rule",
-            )
-
     if main is not None:
         for e in entities:
             rel = _PAPER_LEVEL.get((e.type, e.role))
@@ -306,7 +324,7 @@ def _relations(
                 continue
             if rel == "based_on" and e.role == "uses" and not _near(main, e, docs):
                 continue
-            add(main.name, rel, e.name, e)
+            add(main.name, rel, e.name, _sentence_of(e, docs), 0.5, "paper")
     else:
         # A paper that contributes a dataset and no method: the dataset serves the tasks,
         # and the models the paper runs are evaluated on it.
@@ -314,10 +332,80 @@ def _relations(
         if data:
             for e in entities:
                 if e.type == "Task" and e.role in ("addresses", "proposes"):
-                    add(data[0].name, "used_for", e.name, e)
+                    add(data[0].name, "used_for", e.name, _sentence_of(e, docs), 0.5, "paper")
                 elif e.type == "Model" and e.role == "uses":
-                    add(e.name, "evaluated_on", data[0].name, e)
+                    add(e.name, "evaluated_on", data[0].name, _sentence_of(e, docs), 0.5,
+                        "paper")
+    # A name built from another's ("Partial LoRA", "MoE-LLaVA", "RuleRAG-ICL") extends it.
+    for e, part in _named_parts(entities):
+        add(e.name, "based_on", part.name, _sentence_of(e, docs), 0.5, "name")
+    if relation_keep and found:  # an empty model keeps all, confidences unchanged
+        found = _kept_relations(found, clues, entities, main, docs, relation_keep)
     return [found[k] for k in sorted(found)]
+
+
+def _named_parts(entities: list[Entity]) -> list[tuple[Entity, Entity]]:
+    """(whole, part) pairs of methods and models where a form of ``part`` is a word of a
+    form of ``whole``: bounded by the name's ends, a space, hyphen, underscore or slash,
+    or a lower-to-upper case change ("RuleRAG")."""
+    systems = [e for e in entities if e.type in ("Method", "Model")]
+    out = []
+    for part in systems:
+        forms = {f for f in [part.name, *part.aliases] if len(f) >= 2}
+        pattern = re.compile("|".join(
+            rf"(?:(?<![^\s\-_/])|(?<=[a-z])(?=[A-Z])){re.escape(f)}(?![^\s\-_/])"
+            for f in sorted(forms, key=len, reverse=True)))
+        for whole in systems:
+            if whole is part or whole.name == part.name:
+                continue
+            if any(len(w) > len(m.group(0)) for w in [whole.name, *whole.aliases]
+                   for m in [pattern.search(w)] if m is not None):
+                out.append((whole, part))
+    return out
+
+
+def _kept_relations(found: dict[tuple[str, str, str], Relation],
+                    clues: dict[tuple[str, str, str], RelationClues], entities: list[Entity],
+                    main: Entity | None, docs: dict[str, Doc], keep: RelationKeep
+                    ) -> dict[tuple[str, str, str], Relation]:
+    """The relations ``keep`` scores at or over its threshold, with that probability as
+    their confidence."""
+    by_name = {e.name: e for e in entities}
+    sentences = _SentenceIndex(docs)
+    per_rel = Counter(rel for _, rel, _ in found)
+    kept = {}
+    for key in sorted(found):  # in output order, so a training stand-in sees them so
+        relation = found[key]
+        head, tail = by_name[key[0]], by_name[key[2]]
+        c = clues[key]
+        head_sents, tail_sents = sentences.of(head), sentences.of(tail)
+        c.same_sentence = bool(head_sents & tail_sents)
+        c.tail_sentence = min((i for f, i in tail_sents if f == "abstract"), default=-1)
+        c.tail_with_we = any(sentences.with_we(s) for s in tail_sents)
+        p = keep.probability(relation_features(c, head, tail, main, per_rel[key[1]]))
+        if p >= keep.threshold:
+            kept[key] = dataclasses.replace(relation, confidence=round(min(p, 0.99), 3))
+    return kept
+
+
+class _SentenceIndex:
+    """Which sentences (field, index) name an entity, and which speak of "we" / "our"."""
+
+    _WE = re.compile(r"\b(?:we|our)\b", re.IGNORECASE)
+
+    def __init__(self, docs: dict[str, Doc]) -> None:
+        self.docs = docs
+        self.starts = {f: [d[i].idx for i in sent_starts(d)] if len(d) else [0]
+                       for f, d in docs.items()}
+
+    def of(self, e: Entity) -> set[tuple[str, int]]:
+        return {(m.field, bisect_right(self.starts[m.field], m.start) - 1) for m in e.mentions}
+
+    def with_we(self, sentence: tuple[str, int]) -> bool:
+        f, i = sentence
+        starts, text = self.starts[f], doc_text(self.docs[f])
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        return self._WE.search(text, starts[i], end) is not None
 
 
 _PAPER_LEVEL = {

@@ -24,6 +24,7 @@ from kg.nlp import (  # noqa: F401
     filters,
     gazetteer,
     keep_model,
+    relation_keep,
     relations,
     results,
     role_model,
@@ -43,6 +44,7 @@ RULE_PIPES: tuple[str, ...] = (
     "kg_results",
     "kg_paper_roles",
     "kg_entity_keep",
+    "kg_relation_keep",
 )
 
 

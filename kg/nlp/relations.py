@@ -25,7 +25,8 @@ _OUTPERFORM = re.compile(
     r"(?:is|are|was|were|being)\s+(?:\w+\s+)?(?:better|stronger|superior)\s+(?:than|to)|"
     r"improves?\s+(?:up)?on|(?:outperform|outperforms)|"
     r"(?:better|higher|faster|stronger|more\s+(?:accurate|efficient|robust))\s+(?:\w+\s+){0,3}?than|"
-    r"superior\s+to|(?:gains?|improvements?)\s+over)\b",
+    r"superior\s+to|superiority\s+over|(?:gains?|improvements?|advantages?)\s+over|"
+    r"(?:improv|enhanc|boost)(?:es|ed|ing)\s+(?:[\w%@+.-]+\s+){0,25}?over)\b",
     re.IGNORECASE,
 )
 _BASED_ON = re.compile(
@@ -62,6 +63,8 @@ class RelationCandidate:
     sent_start: int
     sent_end: int
     confidence: float
+    #: The cue the rule matched, lower-cased ("outperforms", "fine-tuned on", ...).
+    cue: str = ""
 
 
 def _is_system(span: Span) -> bool:
@@ -90,6 +93,7 @@ def sentence_relations(doc: Doc) -> list[RelationCandidate]:
             if rel == "outperforms" and negated:
                 continue
             for c_start, c_end in _cue_index(sent, pattern):
+                cue = " ".join(doc_text(doc)[c_start:c_end].lower().split())
                 heads = [e for e in ents if e.end_char <= c_start and _is_system(e)]
                 tails = [e for e in ents if e.start_char >= c_end and _is_system(e)]
                 if not tails:
@@ -103,8 +107,9 @@ def sentence_relations(doc: Doc) -> list[RelationCandidate]:
                 for tail in _coordinated(tails, doc):
                     if head is None or tail.text != head.text:
                         out.append(RelationCandidate(head, rel, tail, sent.start_char,
-                                                     sent.end_char, conf))
-        if _EVALUATE.search(text):
+                                                     sent.end_char, conf, cue))
+        evaluate = _EVALUATE.search(text)
+        if evaluate:
             systems = [e for e in ents if _is_system(e)]
             datasets = [e for e in ents if e.label_ == "Dataset"]
             if systems and datasets:
@@ -112,7 +117,8 @@ def sentence_relations(doc: Doc) -> list[RelationCandidate]:
                 for ds in datasets:
                     if ds.start > head.start:
                         out.append(RelationCandidate(head, "evaluated_on", ds, sent.start_char,
-                                                     sent.end_char, 0.6))
+                                                     sent.end_char, 0.6,
+                                                     evaluate.group(0).lower()))
     return out
 
 
