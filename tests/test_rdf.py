@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 import rdflib
-from pyoxigraph import BlankNode, Literal, NamedNode, Store
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, serialize
 from test_rdf_corpus import NASTY_ID, NASTY_NAME, NASTY_TITLE, SLASH_ID, corpus
 
 from kg import iri as I  # noqa: N812
@@ -16,6 +16,7 @@ from kg.rdf import (
     PROV,
     RELATION_PROPERTY,
     graph_from_rdf,
+    iter_ntriples,
     to_quads,
     to_rdflib,
     to_store,
@@ -89,6 +90,14 @@ def test_nasty_strings_are_literals_escaped_by_the_library(G, store):
 def test_no_blank_nodes_anywhere(G):
     for t in to_triples(G):
         assert not isinstance(t.subject, BlankNode) and not isinstance(t.object, BlankNode)
+
+
+@pytest.mark.parametrize("base", [None, "http://example.org/kg#"])
+def test_ntriples_lines_are_the_bytes_of_pyoxigraphs_serializer(G, base):
+    """iter_ntriples writes each term as ``str(term)``: pyoxigraph's N-Triples text, the
+    same escaping as its serializer, nasty strings included."""
+    expected = serialize(to_triples(G, base), format=RdfFormat.N_TRIPLES).decode("utf-8")
+    assert "".join(iter_ntriples(G, base)) == expected
 
 
 def test_entities_have_one_type_labels_aliases_and_counts(store):

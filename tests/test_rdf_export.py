@@ -74,6 +74,18 @@ def test_turtle_and_jsonld_use_the_prefixes(out):
     assert node["skos:prefLabel"] == [{"@value": "GSM8K"}]
 
 
+def test_jsonld_nodes_are_written_as_json_dumps_writes_them(out):
+    """One node object per line, each exactly as ``json.dumps`` with sorted keys writes it
+    (the writer makes the text without building the dicts)."""
+    lines = (out / "graph.jsonld").read_text(encoding="utf-8").split("\n")
+    nodes = lines[lines.index(' "@graph": [') + 1:lines.index(" ]")]
+    assert len(nodes) > 100
+    for line in nodes:
+        text = line.removesuffix(",")
+        node = json.loads(text)
+        assert json.dumps(node, ensure_ascii=False, sort_keys=True, separators=(",", ":")) == text
+
+
 def test_shards_load_alone_and_add_up_to_the_graph(out):
     whole = _ox(out / "graph.nt")
     parts = [_ox(p) for p in sorted(out.glob("graph-*.nt"))]
@@ -170,8 +182,8 @@ def test_streaming_writer_merges_duplicates_across_runs(tmp_path, monkeypatch):
     """The same triple in two runs is written once."""
     import kg.export.rdf_files as rf
 
-    real = rf.iter_triples
-    monkeypatch.setattr(rf, "iter_triples", lambda g, base=None: (
+    real = rf.iter_ntriples
+    monkeypatch.setattr(rf, "iter_ntriples", lambda g, base=None: (
         t for _ in range(2) for t in real(g, base)))
     write_rdf(corpus(), tmp_path, chunk=100)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {
@@ -186,12 +198,12 @@ def test_a_failing_export_leaves_no_file(tmp_path, monkeypatch):
     calls = 0
     real = rf._JsonLdChunks.__call__
 
-    def failing(self, triples):
+    def failing(self, lines, triples):
         nonlocal calls
         calls += 1
         if calls == 3:
             raise RuntimeError("stopped")
-        return real(self, triples)
+        return real(self, lines, triples)
 
     monkeypatch.setattr(rf._JsonLdChunks, "__call__", failing)
     with pytest.raises(RuntimeError, match="stopped"):

@@ -1,11 +1,12 @@
 """The RDF exports of a build: ``graph.ttl``, ``graph.nt``, ``graph.jsonld`` (+ NT shards).
 
 Canonical and byte-identical across runs and processes: pyoxigraph writes canonical
-N-Triples (its escaping, not ours), and since the graph has no blank nodes, the sorted,
-de-duplicated lines *are* a canonical form of the graph. Turtle and JSON-LD are written
-from the triples in that same order. rdflib is not used: its N-Triples output order
-differs between processes (RDFLib/rdflib#3545), and at 1M triples it writes Turtle two
-orders of magnitude slower (benchmarks/rdf_bench.py).
+N-Triples (its escaping, not ours: each term's text is ``str(term)``, the text its
+serializer writes), and since the graph has no blank nodes, the sorted, de-duplicated
+lines *are* a canonical form of the graph. Turtle and JSON-LD are written from the
+triples in that same order (parsed back from the sorted lines). rdflib is not used: its
+N-Triples output order differs between processes (RDFLib/rdflib#3545), and at 1M triples
+it writes Turtle two orders of magnitude slower (benchmarks/rdf_bench.py).
 
 JSON-LD: pyoxigraph 0.5 writes only expanded JSON-LD (no ``@context``, prefixes ignored),
 so :func:`jsonld_bytes` compacts IRIs with the export prefixes itself — a ``@context`` of
@@ -13,9 +14,9 @@ prefixes, values kept as ``{"@value", "@type"}`` objects so that every lexical f
 survives exactly — and ``json`` does the escaping. ``@graph`` is sorted like the
 N-Triples; keys are sorted; one node per line.
 
-Memory: :func:`write_rdf` streams (sorted runs spilled to a temporary folder inside the
-output folder and merged; the three files written together from the merged lines), so it
-holds a few chunks of triples, not the graph's ~360 triples per paper. The in-memory
+Memory: :func:`write_rdf` streams (sorted runs of lines spilled to a temporary folder
+inside the output folder and merged; the three files written together from the merged
+lines), so it holds a few chunks of lines, not the graph's ~360 triples per paper. The in-memory
 helpers (:func:`canonical`, :func:`turtle_bytes`, :func:`jsonld_bytes`,
 :func:`shard_lines`) make the same bytes and remain for small graphs and tests.
 
@@ -27,19 +28,20 @@ from __future__ import annotations
 import contextlib
 import heapq
 import json
+import operator
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import compress, islice
 from json.encoder import encode_basestring as _json_str
 from pathlib import Path
 
 import networkx as nx
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from kg.atomic import atomic_write
-from kg.rdf import RDF, XSD, gc_paused, iter_triples, prefixes
+from kg.rdf import RDF, XSD, gc_paused, iter_ntriples, prefixes
 
 #: Files :func:`write_rdf` writes (shards come on top).
 RDF_FILES = ("graph.ttl", "graph.nt", "graph.jsonld")
@@ -119,79 +121,13 @@ class _Compactor:
         return out
 
 
-def _jsonld_objects(triples: Iterable[Triple], compact: _Compactor) -> Iterator[str]:
-    """The JSON text of each node object of sorted ``triples``, exactly as
-    ``json.dumps(node, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` of the
-    node dict (``@id``, ``@type``, one key per compacted predicate, values in triple order)
-    would write it, without building the dicts: the JSON-LD file is the largest export and
-    this is most of its time."""
-    rdf_type, xsd_string = RDF + "type", XSD + "string"
-    vocab: dict[str, str] = {}  # predicate, class or datatype IRI → its compact IRI, encoded
-    ids: dict[str, str] = {}  # object IRI → '{"@id":…}' (entities and papers recur)
-
-    def word(iri: str) -> str:
-        out = vocab.get(iri)
-        if out is None:
-            out = vocab[iri] = _json_str(compact(iri))
-        return out
-
-    subject: str | None = None
-    props: dict[str, list[str]] = {}
-    for t in triples:
-        s = t.subject.value
-        if s != subject:
-            if subject is not None:
-                yield _node_text(subject, props, compact)
-            subject, props = s, {}
-        p, o = t.predicate.value, t.object
-        if isinstance(o, NamedNode):
-            iri = o.value
-            if p == rdf_type:
-                p, value = "@type", word(iri)
-            else:
-                value = ids.get(iri)
-                if value is None:
-                    value = '{"@id":' + _json_str(compact(iri)) + "}"
-                    if len(ids) < 100_000:
-                        ids[iri] = value
-        elif isinstance(o, Literal):
-            if o.language:
-                value = ('{"@language":' + _json_str(o.language) + ',"@value":'
-                         + _json_str(o.value) + "}")
-            elif (dt := o.datatype.value) != xsd_string:
-                value = '{"@type":' + word(dt) + ',"@value":' + _json_str(o.value) + "}"
-            else:
-                value = '{"@value":' + _json_str(o.value) + "}"
-        else:  # pragma: no cover - kg.rdf mints no blank nodes or triple terms
-            raise ValueError(f"cannot write {o!r} as JSON-LD")
-        values = props.get(p)
-        if values is None:
-            props[p] = [value]
-        else:
-            values.append(value)
-    if subject is not None:
-        yield _node_text(subject, props, compact)
-
-
-def _node_text(subject: str, props: dict[str, list[str]], compact: _Compactor) -> str:
-    items = [("@id", _json_str(compact(subject)))]
-    for p, values in props.items():
-        key = p if p == "@type" else compact(p)
-        items.append((key, "[" + ",".join(values) + "]"))
-    items.sort()
-    return "{" + ",".join(_json_str(k) + ":" + v for k, v in items) + "}"
-
-
 def jsonld_bytes(triples: Iterable[Triple], base: str | None = None) -> bytes:
     """Compact-IRI JSON-LD 1.1 with an ``@context`` of the export prefixes."""
-    pmap = prefixes(base)
-    compact = _Compactor(pmap, pmap["kg"])
-    context = json.dumps({"@context": pmap}, ensure_ascii=False, sort_keys=True, indent=1)
-    parts = [context[:-2], ',\n "@graph": [\n']
+    triples = list(triples)
     with gc_paused():
-        parts.append(",\n".join(_jsonld_objects(triples, compact)))
-    parts.append("\n ]\n}\n")
-    return "".join(parts).encode("utf-8")
+        lines = serialize(triples, format=RdfFormat.N_TRIPLES).splitlines(keepends=True)
+        jsonld = _JsonLdChunks(base)
+        return jsonld.head + jsonld(lines, triples) + jsonld.tail
 
 
 def shard_lines(nt: bytes, shards: int) -> list[bytes]:
@@ -215,16 +151,19 @@ def _write(path: Path, data: bytes) -> None:
 
 # -- the streaming writer ---------------------------------------------------------------------
 
-#: Triples per sorted run and per output chunk (:func:`write_rdf`): the export holds about
-#: two chunks of triples and lines at a time (~0.2 GB), whatever the size of the graph.
-CHUNK = 200_000
+#: N-Triples lines per sorted run (:func:`write_rdf`'s ``chunk``): the export holds about
+#: two runs of lines (~0.25 kB a line) at a time (~0.2 GB), whatever the size of the graph.
+CHUNK = 400_000
+#: Lines per output chunk (at most ``chunk``): parsed back into pyoxigraph terms (~0.5 kB
+#: a triple) for the Turtle and JSON-LD writers.
+OUT_CHUNK = 50_000
 
 
-def _sorted_run(rows: list[Triple]) -> list[bytes]:
-    """Sorted unique N-Triples lines (newline-terminated) of ``rows``."""
-    lines = serialize(rows, format=RdfFormat.N_TRIPLES).splitlines(keepends=True)
+def _sorted_run(lines: list[bytes]) -> list[bytes]:
+    """``lines`` sorted (in place: the mapping emits them nearly sorted, which Timsort
+    orders fast), without duplicates."""
     lines.sort()
-    unique = [a for a, b in zip(lines, lines[1:], strict=False) if a != b]
+    unique = list(compress(lines, map(operator.ne, lines, islice(lines, 1, None))))
     if lines:
         unique.append(lines[-1])
     return unique
@@ -243,30 +182,30 @@ def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:
 
 
 @contextlib.contextmanager
-def sorted_lines(triples: Iterable[Triple], workdir: Path, chunk: int = CHUNK
+def sorted_lines(lines: Iterable[str], workdir: Path, chunk: int = CHUNK
                  ) -> Iterator[Iterator[bytes]]:
-    """The sorted canonical N-Triples lines of ``triples`` (each ending in a newline;
-    duplicates are consecutive, unique within a run but not across runs), with at most
-    ~two chunks of ``chunk`` triples in memory: :func:`sorted_runs`, merged
-    (``heapq.merge``). Lines sort the same with or without their newline: no line is a
-    proper prefix of another, since every line ends with its object term and `` .``.
+    """The N-Triples ``lines`` (:func:`kg.rdf.iter_ntriples`) sorted, unique, as UTF-8
+    (each ending in a newline), with at most ~two chunks of ``chunk`` lines in memory:
+    :func:`sorted_runs`, merged (``heapq.merge``). Lines sort the same with or without
+    their newline: no line is a proper prefix of another, since every line ends with its
+    object term and `` .``.
     """
     with contextlib.ExitStack() as stack:
-        runs, pending = sorted_runs(triples, workdir, chunk, stack)
+        runs, pending = sorted_runs(lines, workdir, chunk, stack)
         yield _merged(runs, pending, stack)
 
 
-def sorted_runs(triples: Iterable[Triple], workdir: Path, chunk: int, stack: contextlib.ExitStack,
+def sorted_runs(lines: Iterable[str], workdir: Path, chunk: int, stack: contextlib.ExitStack,
                 spill_last: bool = False) -> tuple[list[Path], list[bytes]]:
-    """``triples`` as sorted runs: files of sorted unique N-Triples lines in a temporary
-    folder of ``workdir`` (removed when ``stack`` closes), and the last run's lines kept
-    in memory (spilled too with ``spill_last``).
+    """The N-Triples ``lines`` as sorted runs: files of sorted unique UTF-8 lines in a
+    temporary folder of ``workdir`` (removed when ``stack`` closes), and the last run's
+    lines kept in memory (spilled too with ``spill_last``).
 
-    Each chunk of ``chunk`` triples is serialised by pyoxigraph, sorted and de-duplicated
-    into a run; every :data:`FAN_IN` runs of one level are merged into one run of the next,
-    so that a merge never opens more than that many files.
+    Each chunk of ``chunk`` lines is encoded, sorted and de-duplicated into a run (UTF-8
+    bytes sort in code point order); every :data:`FAN_IN` runs of one level are merged
+    into one run of the next, so that a merge never opens more than that many files.
     """
-    it = iter(triples)
+    it = iter(lines)
     spill: Path | None = None
     levels: list[list[Path]] = []
     count = 0
@@ -301,8 +240,9 @@ def sorted_runs(triples: Iterable[Triple], workdir: Path, chunk: int, stack: con
             fh.writelines(pending)
         add(path, 0)
 
+    size = max(1, int(chunk))
     while True:
-        batch = list(islice(it, max(1, int(chunk))))
+        batch = [line.encode("utf-8") for line in islice(it, size)]
         if not batch:
             break
         run = _sorted_run(batch)
@@ -318,16 +258,16 @@ def sorted_runs(triples: Iterable[Triple], workdir: Path, chunk: int, stack: con
 
 def _merged(runs: list[Path], pending: list[bytes], stack: contextlib.ExitStack
             ) -> Iterator[bytes]:
+    """The sorted unique lines of the spilled ``runs`` and the ``pending`` one."""
     if not runs:
-        return iter(pending)
+        return iter(pending)  # a run has no duplicates
     files = [stack.enter_context(r.open("rb", buffering=1 << 16)) for r in runs]
-    return heapq.merge(*files, iter(pending))
+    return _unique(heapq.merge(*files, iter(pending)))
 
 
 def _subject_chunks(lines: Iterator[bytes], chunk: int) -> Iterator[list[bytes]]:
-    """Sorted ``lines`` in lists of about ``chunk`` unique lines, cut only where the subject
-    changes (a subject's lines are consecutive in sorted N-Triples, and so are duplicate
-    lines, which are dropped here)."""
+    """Sorted ``lines`` in lists of about ``chunk`` lines, cut only where the subject
+    changes (a subject's lines are consecutive in sorted N-Triples)."""
     size = max(1, int(chunk))
     carry: list[bytes] = []
     while True:
@@ -342,10 +282,7 @@ def _subject_chunks(lines: Iterator[bytes], chunk: int) -> Iterator[list[bytes]]
                 carry = [line]
                 break
             buf.append(line)
-        unique = [x for x, y in zip(buf, islice(buf, 1, None), strict=False)
-                  if x != y]
-        unique.append(buf[-1])
-        yield unique
+        yield buf
 
 
 class _TurtleChunks:
@@ -368,9 +305,25 @@ class _TurtleChunks:
         return data[head:]
 
 
+#: Most entries of each cache of :class:`_JsonLdChunks` (then it starts over): bounds its
+#: memory.
+_CACHE = 1 << 16
+
+
 class _JsonLdChunks:
-    """JSON-LD of sorted triples given chunk by chunk (cut at subject boundaries), bytes
-    identical to :func:`jsonld_bytes` of them all."""
+    """JSON-LD of sorted triples given chunk by chunk (cut at subject boundaries): a
+    ``@context`` of the export prefixes, then ``@graph``, one node object per line, each
+    exactly as ``json.dumps(node, ensure_ascii=False, sort_keys=True,
+    separators=(",", ":"))`` would write the node dict (``@id``, ``@type``, one key per
+    compacted predicate, values in triple order, literals as ``{"@value", "@type"}``
+    objects so that every lexical form survives), without building the dicts.
+
+    Reading the terms back out of pyoxigraph was most of the time, so the N-Triples line
+    of each triple finds where a subject starts, and its text after the subject (predicate
+    and object) keys a cache of the pair's JSON key and value: terms are only read for a
+    new subject or pair (most pairs recur: types, fields, components, scores, node IRIs).
+    The member order of every set of keys is cached too.
+    """
 
     def __init__(self, base: str | None) -> None:
         pmap = prefixes(base)
@@ -379,14 +332,85 @@ class _JsonLdChunks:
         self.head = (context[:-2] + ',\n "@graph": [\n').encode("utf-8")
         self.tail = b"\n ]\n}\n"
         self.sep = ""
+        self.pairs: dict[bytes, tuple[str, str]] = {}  # b"<p> <o> .\n" → JSON key, value
+        self.layouts: dict[tuple[str, ...], tuple[list[tuple[str, str]], int]] = {}
 
-    def __call__(self, triples: list[Triple]) -> bytes:
+    def __call__(self, lines: Sequence[bytes], triples: Sequence[Triple | Quad]) -> bytes:
+        """The node objects of ``triples`` (and separators); ``lines`` are their N-Triples
+        lines, one per triple in the same order, sorted and unique."""
         parts = []
-        for node in _jsonld_objects(triples, self.compact):
+        for node in self._nodes(lines, triples):
             parts.append(self.sep)
             parts.append(node)
             self.sep = ",\n"
         return "".join(parts).encode("utf-8")
+
+    def _nodes(self, lines: Sequence[bytes], triples: Sequence[Triple | Quad]
+               ) -> Iterator[str]:
+        """The JSON text of each node (subject) of sorted ``triples``."""
+        pairs = self.pairs
+        subject, first = None, 0
+        props: dict[str, list[str]] = {}
+        for i, line in enumerate(lines):
+            s, _, rest = line.partition(b" ")  # no blank nodes: IRIs have no spaces
+            if s != subject:
+                if subject is not None:
+                    yield self._node(triples[first].subject.value, props)
+                subject, first, props = s, i, {}
+            pair = pairs.get(rest)
+            if pair is None:
+                if len(pairs) >= _CACHE:
+                    pairs.clear()
+                pair = pairs[rest] = self._pair(triples[i])
+            key, value = pair
+            values = props.get(key)
+            if values is None:
+                props[key] = [value]
+            else:
+                values.append(value)
+        if subject is not None:
+            yield self._node(triples[first].subject.value, props)
+
+    def _pair(self, triple: Triple | Quad) -> tuple[str, str]:
+        """The JSON key and value of a triple's predicate and object."""
+        compact, p, o = self.compact, triple.predicate.value, triple.object
+        if isinstance(o, NamedNode):
+            if p == RDF + "type":
+                key, value = "@type", _json_str(compact(o.value))
+            else:
+                key, value = compact(p), '{"@id":' + _json_str(compact(o.value)) + "}"
+        elif isinstance(o, Literal):
+            key = compact(p)
+            if o.language:
+                value = ('{"@language":' + _json_str(o.language) + ',"@value":'
+                         + _json_str(o.value) + "}")
+            elif (dt := o.datatype.value) != XSD + "string":
+                value = ('{"@type":' + _json_str(compact(dt)) + ',"@value":'
+                         + _json_str(o.value) + "}")
+            else:
+                value = '{"@value":' + _json_str(o.value) + "}"
+        else:  # pragma: no cover - kg.rdf mints no blank nodes or triple terms
+            raise ValueError(f"cannot write {o!r} as JSON-LD")
+        return key, value
+
+    def _node(self, subject: str, props: dict[str, list[str]]) -> str:
+        layout = self.layouts.get(keys := tuple(props))
+        if layout is None:
+            if len(self.layouts) >= _CACHE:
+                self.layouts.clear()
+            layout = self.layouts[keys] = _layout(keys)
+        heads, at = layout
+        members = [head + ",".join(props[key]) + "]" for key, head in heads]
+        members.insert(at, '"@id":' + _json_str(self.compact(subject)))
+        return "{" + ",".join(members) + "}"
+
+
+def _layout(keys: tuple[str, ...]) -> tuple[list[tuple[str, str]], int]:
+    """The members of a JSON-LD node with these keys (and ``@id``) in sorted key order:
+    each key with the JSON text that opens its array, and where ``@id`` goes."""
+    order = sorted(("@id", *keys))
+    at = order.index("@id")
+    return [(key, _json_str(key) + ":[") for key in order if key != "@id"], at
 
 
 def _write_shards(nt: Path, out: Path, shards: int, total: int) -> list[Path]:
@@ -412,11 +436,12 @@ def write_rdf(g: nx.MultiDiGraph, out: str | Path, base: str | None = None,
     earlier build that this one does not write are removed, so the directory never mixes
     two graphs. Returns the paths written.
 
-    Memory stays bounded by ``chunk`` (triples per sorted run and per output chunk), not
-    by the graph: triples come one at a time from the mapping, sorted runs are spilled to
-    a temporary folder inside ``out`` and merged, and the three files are written from the
-    merged stream together, chunk by chunk. The bytes are those of the in-memory
-    :func:`canonical` / :func:`turtle_bytes` / :func:`jsonld_bytes` / :func:`shard_lines`.
+    Memory stays bounded by ``chunk`` (N-Triples lines per sorted run), not by the graph:
+    lines come one at a time from the mapping (:func:`kg.rdf.iter_ntriples`), sorted runs
+    are spilled to a temporary folder inside ``out`` and merged, and the three files are
+    written from the merged stream together, :data:`OUT_CHUNK` lines at a time. The bytes
+    are those of the in-memory :func:`canonical` / :func:`turtle_bytes` /
+    :func:`jsonld_bytes` / :func:`shard_lines`.
 
     ``meanwhile``: work for this process while another one writes the files. Once the
     graph is mapped and every sorted run spilled (the half of the work that needs the
@@ -428,9 +453,9 @@ def write_rdf(g: nx.MultiDiGraph, out: str | Path, base: str | None = None,
     out.mkdir(parents=True, exist_ok=True)
     with gc_paused(), contextlib.ExitStack() as stack:
         if meanwhile is None:
-            runs, pending = sorted_runs(iter_triples(g, base), out, chunk, stack)
+            runs, pending = sorted_runs(iter_ntriples(g, base), out, chunk, stack)
             return _write_from_runs(runs, pending, out, base, shards, chunk)
-        runs, _ = sorted_runs(iter_triples(g, base), out, chunk, stack, spill_last=True)
+        runs, _ = sorted_runs(iter_ntriples(g, base), out, chunk, stack, spill_last=True)
         helper = subprocess.Popen([sys.executable, "-m", "kg.export.rdf_files"],
                                   stdin=subprocess.PIPE, text=True, encoding="utf-8")
         assert helper.stdin is not None
@@ -460,15 +485,18 @@ def _write_from_runs(runs: list[Path], pending: list[bytes], out: Path, base: st
             stack.enter_context(atomic_write(out / name, "wb", encoding=None, newline=None))
             for name in ("graph.nt", "graph.ttl", "graph.jsonld"))
         json_fh.write(jsonld.head)
-        for part in _subject_chunks(_merged(runs, pending, stack), chunk):
+        for part in _subject_chunks(_merged(runs, pending, stack), min(chunk, OUT_CHUNK)):
             total += len(part)
             data = b"".join(part)
-            del part
             nt_fh.write(data)
-            triples = list(parse(data, format=RdfFormat.N_TRIPLES))  # quads: same use
+            # The terms back for Turtle and JSON-LD (quads: same use). Lenient: these lines
+            # are pyoxigraph's own text of valid terms, and re-validating every IRI took
+            # half of the parsing time.
+            triples = list(parse(data, format=RdfFormat.N_TRIPLES, lenient=True))
             del data
             ttl_fh.write(turtle(triples))
-            json_fh.write(jsonld(triples))
+            json_fh.write(jsonld(part, triples))
+            del part, triples
         json_fh.write(jsonld.tail)
     if shards and shards > 0:
         _write_shards(out / "graph.nt", out, shards, total)

@@ -196,7 +196,14 @@ def _pack(parts: list[Pos]) -> Pos:
 
 def _separate(pos: Pos, boxes: dict[str, Box], rounds: int = 40) -> Pos:
     """Push apart overlapping boxes, each pair along the axis where they overlap least
-    (mostly up/down: boxes are wide and flat)."""
+    (mostly up/down: boxes are wide and flat).
+
+    Each round takes the candidate pairs of a k-d tree, keeps those whose boxes overlap
+    (along y first, which rules out more of them, then along x) and moves both boxes of
+    each by half the overlap. The moves are summed per node with ``np.bincount``, which
+    adds them in pair order like ``np.add.at`` (the same floating-point sums, so the same
+    positions) at a fraction of its cost.
+    """
     ids = sorted(pos)
     if len(ids) < 2:
         return {n: (round(x, 1), round(y, 1)) for n, (x, y) in pos.items()}
@@ -204,24 +211,26 @@ def _separate(pos: Pos, boxes: dict[str, Box], rounds: int = 40) -> Pos:
     half = np.array([boxes[n] for n in ids], dtype=float)
     wmax, hmax = half.max(axis=0)
     squash = np.array([hmax / wmax, 1.0])  # boxes that can overlap are then within 2*hmax
+    hw, hh = half[:, 0].copy(), half[:, 1].copy()
     for _ in range(rounds):
         pairs = cKDTree(xy * squash).query_pairs(2 * hmax, p=np.inf, output_type="ndarray")
         if len(pairs) == 0:
             break
         i, j = pairs[:, 0], pairs[:, 1]
-        d = xy[j] - xy[i]
-        over = half[i] + half[j] - np.abs(d)
-        hit = (over[:, 0] > 0) & (over[:, 1] > 0)
-        if not hit.any():
+        dy = xy[j, 1] - xy[i, 1]
+        oy = hh[i] + hh[j] - np.abs(dy)
+        keep = oy > 0
+        i, j, dy, oy = i[keep], j[keep], dy[keep], oy[keep]
+        dx = xy[j, 0] - xy[i, 0]
+        ox = hw[i] + hw[j] - np.abs(dx)
+        keep = ox > 0
+        if not keep.any():
             break
-        i, j, d, over = i[hit], j[hit], d[hit], over[hit]
-        axis = (over[:, 1] > over[:, 0]).astype(int)  # 0: push along x, 1: along y
-        rows = np.arange(len(i))
-        sign = np.where(d[rows, axis] >= 0, 1.0, -1.0)
-        push = np.zeros_like(d)
-        push[rows, axis] = sign * over[rows, axis] / 2
-        delta = np.zeros_like(xy)
-        np.add.at(delta, i, -push)
-        np.add.at(delta, j, push)
-        xy += delta
+        i, j, dx, dy, ox, oy = i[keep], j[keep], dx[keep], dy[keep], ox[keep], oy[keep]
+        along_y = oy > ox  # else along x
+        push_x = np.where(along_y, 0.0, np.where(dx >= 0, 1.0, -1.0) * ox / 2)
+        push_y = np.where(along_y, np.where(dy >= 0, 1.0, -1.0) * oy / 2, 0.0)
+        ends = np.concatenate((i, j))
+        xy[:, 0] += np.bincount(ends, np.concatenate((-push_x, push_x)), minlength=len(ids))
+        xy[:, 1] += np.bincount(ends, np.concatenate((-push_y, push_y)), minlength=len(ids))
     return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(ids, xy, strict=True)}
