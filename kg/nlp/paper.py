@@ -346,22 +346,35 @@ def _relations(
 
 def _named_parts(entities: list[Entity]) -> list[tuple[Entity, Entity]]:
     """(whole, part) pairs of methods and models where a form of ``part`` is a word of a
-    form of ``whole``: bounded by the name's ends, a space, hyphen, underscore or slash,
-    or a lower-to-upper case change ("RuleRAG")."""
-    systems = [e for e in entities if e.type in ("Method", "Model")]
+    longer form of ``whole``: bounded by the name's ends, a space, hyphen, underscore or
+    slash, or a lower-to-upper case change ("RuleRAG")."""
+    systems = [(e, [f for f in [e.name, *e.aliases] if len(f) >= 2])
+               for e in entities if e.type in ("Method", "Model")]
     out = []
-    for part in systems:
-        forms = {f for f in [part.name, *part.aliases] if len(f) >= 2}
-        pattern = re.compile("|".join(
-            rf"(?:(?<![^\s\-_/])|(?<=[a-z])(?=[A-Z])){re.escape(f)}(?![^\s\-_/])"
-            for f in sorted(forms, key=len, reverse=True)))
-        for whole in systems:
-            if whole is part or whole.name == part.name:
-                continue
-            if any(len(w) > len(m.group(0)) for w in [whole.name, *whole.aliases]
-                   for m in [pattern.search(w)] if m is not None):
+    for part, parts in systems:
+        for whole, wholes in systems:
+            if whole is not part and whole.name != part.name and any(
+                    _is_word_of(f, w) for w in wholes for f in parts):
                 out.append((whole, part))
     return out
+
+
+def _is_word_of(part: str, whole: str) -> bool:
+    """Whether ``part`` occurs in the longer ``whole`` as a word (see :func:`_named_parts`)."""
+    if len(whole) <= len(part):
+        return False
+    i = whole.find(part)
+    while i >= 0:
+        end = i + len(part)
+        before = i == 0 or whole[i - 1] in _NAME_BREAKS or whole[i - 1].isspace() or (
+            whole[i - 1].islower() and part[0].isupper())
+        if before and (end == len(whole) or whole[end] in _NAME_BREAKS or whole[end].isspace()):
+            return True
+        i = whole.find(part, i + 1)
+    return False
+
+
+_NAME_BREAKS = "-_/"
 
 
 def _kept_relations(found: dict[tuple[str, str, str], Relation],
