@@ -78,23 +78,21 @@ def test_a_failing_export_in_the_child_fails_the_build_and_keeps_the_old_files(
     assert (out / "graph.html").read_text() == "old"
 
 
-def test_every_export_split_writes_the_same_files(tmp_path, monkeypatch):
-    """GraphML and HTML in two children, in one, or here beside the RDF helper process."""
+def test_a_large_build_writes_the_same_files_with_the_rdf_helper_process(tmp_path,
+                                                                         monkeypatch):
     import kg.export
 
     g, exts = _graph()
     outs = {}
-    for name, fork_max, split_max in (("forked apart", 10**9, 10**9), ("forked", 10**9, 0),
-                                      ("helper", 0, 0)):
-        monkeypatch.setattr(kg.export, "FORK_MAX_EDGES", fork_max)
-        monkeypatch.setattr(kg.export, "SPLIT_MAX_EDGES", split_max)
+    for name, limit in (("forked", 10**9), ("helper", 0)):
+        monkeypatch.setattr(kg.export, "FORK_MAX_EDGES", limit)
         out = tmp_path / name
         report = BuildReport()
         with staged_directory(out) as staging:
             write_all(g, list(exts), staging, BuildOptions(workers=2, shards=2), report)
         assert {"export_graphml", "export_html", "export_rdf"} <= set(report.timings)
         outs[name] = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert outs["helper"] == outs["forked"] == outs["forked apart"]
+    assert outs["helper"] == outs["forked"]
     assert "graph-001.nt" in outs["helper"]
 
 

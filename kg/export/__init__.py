@@ -24,11 +24,6 @@ if TYPE_CHECKING:
 #: RDF runs, then writes GraphML and HTML while a fresh helper process (no shared pages)
 #: merges the runs into the RDF files.
 FORK_MAX_EDGES = 1_000_000
-#: Largest graph whose GraphML and HTML exports run in two forked children (beside the RDF
-#: export here) instead of one after the other in one: three exports on two cores finish
-#: sooner than the longest two-step path, for ~1.1 kB per edge of the second child's copy
-#: (under 0.3 GB here).
-SPLIT_MAX_EDGES = 250_000
 
 
 def write_extractions(extractions: Iterable[Extraction], path: str | Path) -> int:
@@ -46,13 +41,12 @@ def write_all(g: nx.MultiDiGraph, extractions: Iterable[Extraction] | Extraction
     """Write the graph in every export format into ``out``, timing each.
 
     extractions.jsonl first (a store's file is renamed into place), then, with
-    ``options.workers`` ≥ 2 (the cores are idle once extraction is over), in parallel: up
-    to :data:`FORK_MAX_EDGES` edges, GraphML and the HTML view in a forked child (two
-    children, one each, up to :data:`SPLIT_MAX_EDGES`) while this process writes the RDF
-    files; above, the RDF files' second half (merge and write) in a helper process while
-    this one writes GraphML and HTML. The files are the same bytes either way; an error in
-    another process is raised here, and the caller's staging folder is only committed once
-    every part is done.
+    ``options.workers`` ≥ 2 (the cores are idle once extraction is over), two halves at
+    once: up to :data:`FORK_MAX_EDGES` edges, GraphML and the HTML view in a forked child
+    while this process writes the RDF files; above, the RDF files' second half (merge and
+    write) in a helper process while this one writes GraphML and HTML. The files are the
+    same bytes either way; an error in the other process is raised here, and the caller's
+    staging folder is only committed once both halves are done.
     """
     from kg.export.graphml import write_graphml
     from kg.export.html import write_html
@@ -67,14 +61,10 @@ def write_all(g: nx.MultiDiGraph, extractions: Iterable[Extraction] | Extraction
         fn(*args, **kwargs)
         return {f"export_{stage}": time.perf_counter() - t0}
 
-    def graphml_file() -> dict[str, float]:
-        return timed("graphml", write_graphml, g, out / "graph.graphml")
-
-    def html_file() -> dict[str, float]:
-        return timed("html", write_html, g, out / "graph.html", max_nodes=options.max_view_nodes)
-
     def view_files() -> dict[str, float]:
-        return {**graphml_file(), **html_file()}
+        return {**timed("graphml", write_graphml, g, out / "graph.graphml"),
+                **timed("html", write_html, g, out / "graph.html",
+                        max_nodes=options.max_view_nodes)}
 
     def rdf_files(**kwargs) -> dict[str, float]:
         return timed("rdf", write_rdf, g, out, base=options.base_iri, shards=options.shards,
@@ -90,19 +80,13 @@ def write_all(g: nx.MultiDiGraph, extractions: Iterable[Extraction] | Extraction
         report.timings.update(view_files())
         report.timings.update(rdf_files())
     elif can_fork() and g.number_of_edges() <= FORK_MAX_EDGES:
-        jobs = ([graphml_file, html_file] if g.number_of_edges() <= SPLIT_MAX_EDGES
-                else [view_files])
-        children = []
+        child = in_child(view_files)
         try:
-            for job in jobs:
-                children.append(in_child(job))
             report.timings.update(rdf_files())
-            for child in children:
-                report.timings.update(child.result())
         except BaseException:
-            for child in children:
-                child.kill()
+            child.kill()
             raise
+        report.timings.update(child.result())
     else:  # views here while a helper process writes the RDF files from the sorted runs
         views: dict[str, float] = {}
         report.timings.update(rdf_files(meanwhile=lambda: views.update(view_files())))
