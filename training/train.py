@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from spacy.cli.train import train as spacy_train
-from train_keep import fit_keep
+from train_keep import fit_keep, install
 from train_relation_keep import fit_relation_keep
 from train_roles import role_examples
 from train_typing import examples, typed_names
@@ -83,12 +83,9 @@ def main() -> None:
     roles = role_examples(nlp, args.shared, {"train"})["train"]
     nlp.get_pipe("kg_paper_roles").model = OneVsRest.fit([(f, r) for f, r, _ in roles], ROLES)
     # The keep model judges the candidates this pipeline proposes; threshold from dev.
-    keep, pipe = fit_keep(nlp, args.shared, report=False), nlp.get_pipe("kg_entity_keep")
-    pipe.model, pipe.threshold = keep.model, keep.threshold
+    install(nlp, "kg_entity_keep", fit_keep(nlp, args.shared, report=False))
     # The relation keep model judges the relations between the entities kept.
-    rkeep = fit_relation_keep(nlp, args.shared, report=False)
-    pipe = nlp.get_pipe("kg_relation_keep")
-    pipe.model, pipe.threshold = rkeep.model, rkeep.threshold
+    install(nlp, "kg_relation_keep", fit_relation_keep(nlp, args.shared, report=False))
     nlp.meta.update({
         "name": "kg_extractor",
         "version": "0.1.0",

@@ -117,22 +117,29 @@ def fit_keep(nlp, shared: Path, report: bool = True) -> EntityKeep:
     return EntityKeep(best[3], best[2])
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def install(nlp, pipe_name: str, keep) -> None:
+    """Put a fitted keep model and its threshold into ``nlp``'s ``pipe_name`` component."""
+    pipe = nlp.get_pipe(pipe_name)
+    pipe.model, pipe.threshold = keep.model, keep.threshold
+
+
+def refit_main(doc: str, pipe_name: str, fit) -> None:
+    """The command line of a keep-model script: ``fit(nlp, shared)`` on the pipeline at
+    ``--pipeline`` (its ``pipe_name`` added if missing) and install the result, or with
+    ``--dry-run`` only print the report."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent.parent / "shared")
     ap.add_argument("--pipeline", type=Path, default=default_pipeline_path())
     ap.add_argument("--dry-run", action="store_true", help="report, do not install")
     args = ap.parse_args()
     nlp = load_pipeline(str(args.pipeline))
-    if "kg_entity_keep" not in nlp.pipe_names:
-        nlp.add_pipe("kg_entity_keep")
-    keep = fit_keep(nlp, args.shared)
-    if args.dry_run:
-        return
-    pipe = nlp.get_pipe("kg_entity_keep")
-    pipe.model, pipe.threshold = keep.model, keep.threshold
-    save_pipeline(nlp, args.pipeline)
+    if pipe_name not in nlp.pipe_names:
+        nlp.add_pipe(pipe_name)
+    keep = fit(nlp, args.shared)
+    if not args.dry_run:
+        install(nlp, pipe_name, keep)
+        save_pipeline(nlp, args.pipeline)
 
 
 if __name__ == "__main__":
-    main()
+    refit_main(__doc__, "kg_entity_keep", fit_keep)

@@ -14,17 +14,15 @@ usage: python training/train_relation_keep.py [--pipeline kg/data/pipeline] [--d
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from prepare_data import ROOT, annotated_extractions, split_of
-from train_keep import _scorer
+from prepare_data import annotated_extractions, split_of
+from train_keep import _scorer, refit_main
 
 from kg.nlp.linear import BinaryLogistic
-from kg.nlp.pipeline import default_pipeline_path, load_pipeline, save_pipeline
 from kg.nlp.relation_keep import RelationKeep
 
 #: Candidate L2 strengths and keep thresholds, chosen between on the dev split.
@@ -162,22 +160,5 @@ def fit_relation_keep(nlp, shared: Path, report: bool = True) -> RelationKeep:
     return RelationKeep(BinaryLogistic.fit(train, l2=l2), threshold)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=ROOT.parent.parent / "shared")
-    ap.add_argument("--pipeline", type=Path, default=default_pipeline_path())
-    ap.add_argument("--dry-run", action="store_true", help="report, do not install")
-    args = ap.parse_args()
-    nlp = load_pipeline(str(args.pipeline))
-    if "kg_relation_keep" not in nlp.pipe_names:
-        nlp.add_pipe("kg_relation_keep")
-    keep = fit_relation_keep(nlp, args.shared)
-    if args.dry_run:
-        return
-    pipe = nlp.get_pipe("kg_relation_keep")
-    pipe.model, pipe.threshold = keep.model, keep.threshold
-    save_pipeline(nlp, args.pipeline)
-
-
 if __name__ == "__main__":
-    main()
+    refit_main(__doc__, "kg_relation_keep", fit_relation_keep)
