@@ -1,13 +1,16 @@
-"""The learned keep/drop decision (``kg_entity_keep``) over a paper's candidate entities."""
+"""The learned keep/drop decision (``kg_entity_keep``) over a paper's candidate entities,
+and the storage both keep components share."""
 
 from __future__ import annotations
 
+import pytest
 import spacy
 from spacy.tokens import Span
 
 from kg.nlp.keep_model import EntityKeep, keep_features
 from kg.nlp.linear import BinaryLogistic
 from kg.nlp.paper import paper_extraction
+from kg.nlp.relation_keep import RelationKeep
 from kg.records import Entity, Paper
 
 
@@ -84,19 +87,27 @@ def test_an_empty_model_keeps_every_candidate():
     assert [e.name for e in ext.entities] == ["GSM8K", "memory footprint"]
 
 
-def test_keep_model_round_trips_through_the_pipeline(tmp_path):
+@pytest.mark.parametrize("name, cls, file, weights, threshold", [
+    ("kg_entity_keep", EntityKeep, "keep_model.json",
+     {"head:footprint": -3.0, "acronym:True": 1.5}, 0.35),
+    ("kg_relation_keep", RelationKeep, "relation_keep.json",
+     {"rel:based_on": -1.0, "origin:used_for|paper": 0.5}, 0.4),
+])
+def test_keep_models_round_trip_through_the_pipeline(tmp_path, name, cls, file, weights,
+                                                     threshold):
     from kg.nlp.pipeline import blank
 
     nlp = blank()
-    nlp.add_pipe("kg_entity_keep")
-    model = BinaryLogistic({"head:footprint": -3.0, "acronym:True": 1.5}, 0.25)
-    pipe = nlp.get_pipe("kg_entity_keep")
-    pipe.model, pipe.threshold = model, 0.35
+    nlp.add_pipe(name)
+    model = BinaryLogistic(weights, 0.25)
+    pipe = nlp.get_pipe(name)
+    pipe.model, pipe.threshold = model, threshold
     nlp.to_disk(tmp_path / "nlp")
-    loaded = spacy.load(tmp_path / "nlp").get_pipe("kg_entity_keep")
-    assert loaded.model == model and loaded.threshold == 0.35
-    EntityKeep().to_disk(tmp_path / "empty")
-    assert not EntityKeep().from_disk(tmp_path / "empty").model
+    assert (tmp_path / "nlp" / name / file).exists()
+    loaded = spacy.load(tmp_path / "nlp").get_pipe(name)
+    assert loaded.model == model and loaded.threshold == threshold
+    cls().to_disk(tmp_path / "empty")
+    assert not cls().from_disk(tmp_path / "empty").model
 
 
 def test_shipped_pipeline_carries_a_trained_keep_model():

@@ -88,20 +88,6 @@ def test_an_empty_model_keeps_every_relation(nlp):
     assert _extract(nlp, RelationKeep()).relations == _extract(nlp).relations
 
 
-def test_relation_keep_round_trips_through_the_pipeline(tmp_path):
-    from kg.nlp.pipeline import blank
-
-    nlp = blank()
-    nlp.add_pipe("kg_relation_keep")
-    model = BinaryLogistic({"rel:based_on": -1.0, "origin:used_for|paper": 0.5}, 0.2)
-    pipe = nlp.get_pipe("kg_relation_keep")
-    pipe.model, pipe.threshold = model, 0.4
-    nlp.to_disk(tmp_path / "nlp")
-    assert (tmp_path / "nlp" / "kg_relation_keep" / "relation_keep.json").exists()
-    loaded = spacy.load(tmp_path / "nlp").get_pipe("kg_relation_keep")
-    assert loaded.model == model and loaded.threshold == 0.4
-
-
 def test_shipped_pipeline_carries_a_trained_relation_keep_model():
     from kg.nlp.pipeline import load_pipeline
 

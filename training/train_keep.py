@@ -51,7 +51,8 @@ class _Capture:
         return True
 
 
-def _scorer(shared: Path):
+def reference_scorer(shared: Path):
+    """The shared folder's ``score_gold`` module: training labels come from its matching."""
     sys.path.insert(0, str(shared / "annotation"))
     import score_gold  # the reference scorer
 
@@ -60,7 +61,7 @@ def _scorer(shared: Path):
 
 def keep_examples(nlp, shared: Path, splits: set[str]) -> dict[str, list[PaperCandidates]]:
     """Per split: every annotated paper's candidates, labelled by untyped matching."""
-    scorer = _scorer(shared)
+    scorer = reference_scorer(shared)
     out: dict[str, list[PaperCandidates]] = {s: [] for s in splits}
     capture = _Capture()
     roles = nlp.get_pipe("kg_paper_roles") if "kg_paper_roles" in nlp.pipe_names else None
@@ -88,7 +89,7 @@ def dev_scores(scorer, papers: list[PaperCandidates], model: BinaryLogistic | No
 def fit_keep(nlp, shared: Path, report: bool = True) -> EntityKeep:
     """The keep model fit on the train split, with the L2 strength and threshold that
     maximise typed entity F1 on the dev split."""
-    scorer = _scorer(shared)
+    scorer = reference_scorer(shared)
     data = keep_examples(nlp, shared, {"train", "dev"})
     train = [(f, y) for p in data["train"] for f, y in zip(p.features, p.labels, strict=True)]
     dev = data["dev"]

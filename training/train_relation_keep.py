@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prepare_data import annotated_extractions, split_of
-from train_keep import _scorer, refit_main
+from train_keep import reference_scorer, refit_main
 
 from kg.nlp.linear import BinaryLogistic
 from kg.nlp.relation_keep import RelationKeep
@@ -62,33 +62,18 @@ class _Capture:
 
 def correct_relations(scorer, gold: dict, entities: list[dict], relations: list[dict]
                       ) -> list[bool]:
-    """Whether the reference scorer counts each predicted relation as a true positive."""
-    ge = gold.get("entities", [])
-    p2g = {pi: gi for gi, pi in scorer.match(ge, entities, False)}
-    pname: dict[str, int] = {}
-    for pi, e in enumerate(entities):
-        for f in scorer.forms(e):
-            pname.setdefault(f, pi)
-    gname: dict[str, int] = {}
-    for gi, e in enumerate(ge):
-        for f in scorer.forms(e):
-            gname.setdefault(f, gi)
-    grels = set()
-    for r in gold.get("relations", []):
-        h, t = gname.get(scorer.norm(r["head"])), gname.get(scorer.norm(r["tail"]))
-        if h is not None and t is not None:
-            grels.add((h, r["rel"], t))
+    """Whether the reference scorer counts each predicted relation as a true positive: the
+    paper scored with that relation alone (its own matching, not a copy of it)."""
     out = []
     for r in relations:
-        h, t = pname.get(scorer.norm(r["head"])), pname.get(scorer.norm(r["tail"]))
-        out.append(h is not None and t is not None
-                   and (p2g.get(h), r["rel"], p2g.get(t)) in grels)
+        pred = {"x": {"entities": entities, "relations": [r], "code": []}}
+        out.append(scorer.score({"x": gold}, pred, ["x"])["counts"]["rel_tp"] == 1)
     return out
 
 
 def relation_examples(nlp, shared: Path, splits: set[str]) -> dict[str, list[PaperRelations]]:
     """Per split: every annotated paper's relation candidates, labelled by the scorer."""
-    scorer = _scorer(shared)
+    scorer = reference_scorer(shared)
     out: dict[str, list[PaperRelations]] = {s: [] for s in splits}
     capture = _Capture()
     pipes = [nlp.get_pipe(n) if n in nlp.pipe_names else None
@@ -128,7 +113,7 @@ def fit_relation_keep(nlp, shared: Path, report: bool = True) -> RelationKeep:
     best threshold beats keeping everything by ``MIN_GAIN`` relation F1 on the dev split
     (L2 strength from the same search); otherwise it keeps everything and only scores
     (threshold 0, L2 strength with the best-calibrated dev probabilities)."""
-    scorer = _scorer(shared)
+    scorer = reference_scorer(shared)
     data = relation_examples(nlp, shared, {"train", "dev"})
     train = [(f, y) for p in data["train"] for f, y in zip(p.features, p.labels, strict=True)]
     dev = data["dev"]
