@@ -18,7 +18,7 @@ from spacy.language import Language
 
 from kg.nlp.docs import made_doc
 from kg.nlp.paper import paper_extraction
-from kg.nlp.pipeline import default_pipeline_path, load_pipeline
+from kg.nlp.pipeline import default_pipeline_path, load_pipeline, optional_pipe
 from kg.records import Extraction, Paper
 
 #: The kg modules whose code decides what an extraction holds (with the pipeline's files).
@@ -83,10 +83,11 @@ def extract(
 def _run(nlp: Language, batch: list[Paper], texts: Iterator[str], batch_size: int
          ) -> Iterator[Extraction]:
     docs = nlp.pipe((made_doc(nlp, t) for t in texts), batch_size=batch_size * 2)
-    roles = nlp.get_pipe("kg_paper_roles") if "kg_paper_roles" in nlp.pipe_names else None
-    keep = nlp.get_pipe("kg_entity_keep") if "kg_entity_keep" in nlp.pipe_names else None
-    rkeep = nlp.get_pipe("kg_relation_keep") if "kg_relation_keep" in nlp.pipe_names else None
+    roles = optional_pipe(nlp, "kg_paper_roles")
+    keep = optional_pipe(nlp, "kg_entity_keep")
+    rkeep = optional_pipe(nlp, "kg_relation_keep")
+    types = optional_pipe(nlp, "kg_paper_types")
     for paper in batch:
         title = next(docs)
         abstract = next(docs)
-        yield paper_extraction(paper, title, abstract, roles, keep, rkeep)
+        yield paper_extraction(paper, title, abstract, roles, keep, rkeep, types)

@@ -94,3 +94,24 @@ def test_hyphen_suffixes_are_configurable():
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {
         "@tokenizers": "kg.scientific_tokenizer.v1", "hyphen_suffixes": []}}})
     assert words(nlp, "GPT-4-based") == ["GPT-4-based"]
+
+
+def test_shipped_pipeline_tokenizes_like_the_code(nlp):
+    """``nlp.from_disk`` restores the saved patterns over the code's: a pipeline saved before
+    a tokenizer change keeps the old behaviour until it is assembled again."""
+    from kg.nlp.pipeline import load_pipeline
+
+    shipped, code = load_pipeline().tokenizer, nlp.tokenizer
+    assert shipped.to_bytes(exclude=["vocab"]) == code.to_bytes(exclude=["vocab"])
+
+
+def test_saved_patterns_do_not_depend_on_the_hash_seed():
+    import subprocess
+    import sys
+
+    code = ("from kg.nlp.tokenizer import make_nlp; import hashlib, sys; "
+            "sys.stdout.write(hashlib.sha256(make_nlp().tokenizer.to_bytes()).hexdigest())")
+    digests = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True, env={"PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2", "3")}
+    assert len(digests) == 1

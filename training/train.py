@@ -3,11 +3,12 @@
 Steps: build the DocBin corpora (:mod:`prepare_data`), train tok2vec + ner with
 ``spacy train`` on ``training/config.cfg``, then assemble the full pipeline (scientific
 tokenizer, sentence rules, the trained NER and the rule components), train the Model/Method
-name classifier of ``kg_entity_typing`` (:mod:`train_typing`, seconds) and the paper-role
-model of ``kg_paper_roles`` (:mod:`train_roles`, a minute), then the keep/drop models of
-``kg_entity_keep`` (:mod:`train_keep`, a minute) and ``kg_relation_keep``
-(:mod:`train_relation_keep`, half a minute) and write it all into the package with
-``nlp.to_disk``.
+name classifier of ``kg_entity_typing`` (:mod:`train_typing`, seconds), the keep/drop
+model of ``kg_entity_keep`` (:mod:`train_keep`, a minute), the paper-level type model of
+``kg_paper_types`` (:mod:`train_types`, a minute), the paper-role model of
+``kg_paper_roles`` (:mod:`train_roles`, half a minute) and the relation model of
+``kg_relation_keep`` (:mod:`train_relation_keep`, half a minute), each learning from what
+the steps before it produce, and write it all into the package with ``nlp.to_disk``.
 
 usage: python training/train.py [--shared ../shared] [--max-steps N] [--no-scirex]
                                 [--config training/config.cfg] [--vectors DIR] [--seed N]
@@ -26,6 +27,7 @@ from spacy.cli.train import train as spacy_train
 from train_keep import fit_keep, install
 from train_relation_keep import fit_relation_keep
 from train_roles import role_examples
+from train_types import fit_types
 from train_typing import examples, typed_names
 
 from kg.nlp.linear import OneVsRest
@@ -79,11 +81,13 @@ def main() -> None:
     nlp = assemble(args.from_model or args.output / "model-best")
     nlp.get_pipe("kg_entity_typing").classifier = NameClassifier.fit(
         examples(typed_names(args.shared, "train")))
-    # The role model learns from what this pipeline extracts, so it is fit last.
-    roles = role_examples(nlp, args.shared, {"train"})["train"]
-    nlp.get_pipe("kg_paper_roles").model = OneVsRest.fit([(f, r) for f, r, _ in roles], ROLES)
     # The keep model judges the candidates this pipeline proposes; threshold from dev.
     install(nlp, "kg_entity_keep", fit_keep(nlp, args.shared, report=False))
+    # The type model retypes the entities kept; L2 strength from dev.
+    install(nlp, "kg_paper_types", fit_types(nlp, args.shared, report=False))
+    # The role model learns from the typed entities this pipeline extracts.
+    roles = role_examples(nlp, args.shared, {"train"})["train"]
+    nlp.get_pipe("kg_paper_roles").model = OneVsRest.fit([(f, r) for f, r, _ in roles], ROLES)
     # The relation keep model judges the relations between the entities kept.
     install(nlp, "kg_relation_keep", fit_relation_keep(nlp, args.shared, report=False))
     nlp.meta.update({

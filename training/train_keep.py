@@ -22,7 +22,7 @@ from prepare_data import ROOT, annotated_extractions, split_of
 
 from kg.nlp.keep_model import EntityKeep, keep_features
 from kg.nlp.linear import BinaryLogistic
-from kg.nlp.pipeline import default_pipeline_path, load_pipeline, save_pipeline
+from kg.nlp.pipeline import default_pipeline_path, load_pipeline, optional_pipe, save_pipeline
 
 #: Candidate L2 strengths and keep thresholds, chosen between on the dev split.
 L2S = (0.3, 1.0, 3.0, 10.0)
@@ -64,8 +64,10 @@ def keep_examples(nlp, shared: Path, splits: set[str]) -> dict[str, list[PaperCa
     scorer = reference_scorer(shared)
     out: dict[str, list[PaperCandidates]] = {s: [] for s in splits}
     capture = _Capture()
-    roles = nlp.get_pipe("kg_paper_roles") if "kg_paper_roles" in nlp.pipe_names else None
-    for ann, ext in annotated_extractions(nlp, shared, splits, roles=roles, keep=capture):
+    for ann, ext in annotated_extractions(nlp, shared, splits,
+                                          roles=optional_pipe(nlp, "kg_paper_roles"),
+                                          keep=capture,
+                                          types=optional_pipe(nlp, "kg_paper_types")):
         features, capture.features = capture.features, []
         ents = [e.to_json() for e in ext.entities]
         matched = {pi for _, pi in scorer.match(ann["entities"], ents, False)}
@@ -118,14 +120,17 @@ def fit_keep(nlp, shared: Path, report: bool = True) -> EntityKeep:
     return EntityKeep(best[3], best[2])
 
 
-def install(nlp, pipe_name: str, keep) -> None:
-    """Put a fitted keep model and its threshold into ``nlp``'s ``pipe_name`` component."""
+def install(nlp, pipe_name: str, fitted) -> None:
+    """Put a fitted model (and its threshold, if it has one) into ``nlp``'s ``pipe_name``
+    component."""
     pipe = nlp.get_pipe(pipe_name)
-    pipe.model, pipe.threshold = keep.model, keep.threshold
+    pipe.model = fitted.model
+    if hasattr(fitted, "threshold"):
+        pipe.threshold = fitted.threshold
 
 
 def refit_main(doc: str, pipe_name: str, fit) -> None:
-    """The command line of a keep-model script: ``fit(nlp, shared)`` on the pipeline at
+    """The command line of a model-refit script: ``fit(nlp, shared)`` on the pipeline at
     ``--pipeline`` (its ``pipe_name`` added if missing) and install the result, or with
     ``--dry-run`` only print the report."""
     ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])

@@ -23,6 +23,7 @@ from prepare_data import annotated_extractions, split_of
 from train_keep import reference_scorer, refit_main
 
 from kg.nlp.linear import BinaryLogistic
+from kg.nlp.pipeline import optional_pipe
 from kg.nlp.relation_keep import RelationKeep
 
 #: Candidate L2 strengths and keep thresholds, chosen between on the dev split.
@@ -76,9 +77,9 @@ def relation_examples(nlp, shared: Path, splits: set[str]) -> dict[str, list[Pap
     scorer = reference_scorer(shared)
     out: dict[str, list[PaperRelations]] = {s: [] for s in splits}
     capture = _Capture()
-    pipes = [nlp.get_pipe(n) if n in nlp.pipe_names else None
-             for n in ("kg_paper_roles", "kg_entity_keep")]
-    for ann, ext in annotated_extractions(nlp, shared, splits, *pipes, relation_keep=capture):
+    pipes = [optional_pipe(nlp, n) for n in ("kg_paper_roles", "kg_entity_keep")]
+    for ann, ext in annotated_extractions(nlp, shared, splits, *pipes, relation_keep=capture,
+                                          types=optional_pipe(nlp, "kg_paper_types")):
         features, capture.features = capture.features, []
         ents = [e.to_json() for e in ext.entities]
         rels = [r.to_json() for r in ext.relations]

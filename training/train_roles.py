@@ -19,7 +19,7 @@ from pathlib import Path
 from prepare_data import ROOT, annotated_extractions, split_of
 
 from kg.nlp.linear import OneVsRest
-from kg.nlp.pipeline import default_pipeline_path, load_pipeline, save_pipeline
+from kg.nlp.pipeline import default_pipeline_path, load_pipeline, optional_pipe, save_pipeline
 from kg.nlp.role_model import ROLES, role_features
 
 
@@ -42,7 +42,8 @@ def role_examples(nlp, shared: Path, splits: set[str]
 
     out: dict[str, list] = {s: [] for s in splits}
     capture = _Capture()
-    for ann, ext in annotated_extractions(nlp, shared, splits, roles=capture):
+    for ann, ext in annotated_extractions(nlp, shared, splits, roles=capture,
+                                          types=optional_pipe(nlp, "kg_paper_types")):
         features, capture.features = capture.features, []
         by_form = {}
         for g in ann["entities"]:

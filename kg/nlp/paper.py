@@ -24,6 +24,7 @@ from kg.nlp.keep_model import EntityKeep
 from kg.nlp.relation_keep import RelationClues, RelationKeep, relation_features
 from kg.nlp.role_model import PaperRoles
 from kg.nlp.roles import EntityGroup, MentionContext, assign_role, proposed_spans
+from kg.nlp.type_model import PaperTypes
 from kg.normalize import is_acronym, name_key
 from kg.records import Entity, Extraction, Mention, Paper, Relation, Result
 from kg.records import Span as EvSpan
@@ -142,14 +143,15 @@ def _longest_inner(ent: Span, keys: dict[str, Span]) -> Span | None:
 def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
                      roles: PaperRoles | None = None,
                      keep: EntityKeep | None = None,
-                     relation_keep: RelationKeep | None = None) -> Extraction:
+                     relation_keep: RelationKeep | None = None,
+                     types: PaperTypes | None = None) -> Extraction:
     """The ``Extraction`` record of ``paper`` from its processed title and abstract.
 
     ``keep`` (the pipeline's ``kg_entity_keep`` component) drops candidates that are not
-    names, before roles and relations are decided; ``roles`` (``kg_paper_roles``) has the
-    final say on each entity's role; ``relation_keep`` (``kg_relation_keep``) drops
-    unlikely relation candidates. Without them every candidate stays and the rules'
-    roles stand.
+    names, before types, roles and relations are decided; ``types`` (``kg_paper_types``)
+    has the final say on each entity's type and ``roles`` (``kg_paper_roles``) on its
+    role; ``relation_keep`` (``kg_relation_keep``) scores the relation candidates. Without
+    them every candidate stays and the NER's type votes and the rules' roles stand.
     """
     docs = {"title": title, "abstract": abstract}
     prefix = _title_prefix_span(title, doc_text(abstract))
@@ -239,6 +241,9 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
                 for entity, items in zip(entities, spans_of, strict=True)]
         entities = [e for e, k in zip(entities, kept, strict=True) if k]
         spans_of = [s for s, k in zip(spans_of, kept, strict=True) if k]
+    if types is not None:
+        for entity, items in zip(entities, spans_of, strict=True):
+            entity.type = types.decide(entity, items)
     # name_key of any member form → entity name (dropped candidates name nothing)
     name_of = {name_key(e.text): entity.name
                for entity, items in zip(entities, spans_of, strict=True) for _, e in items}

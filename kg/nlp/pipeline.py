@@ -30,6 +30,7 @@ from kg.nlp import (  # noqa: F401
     role_model,
     sentences,
     tokenizer,
+    type_model,
     typing,
 )
 
@@ -44,6 +45,7 @@ RULE_PIPES: tuple[str, ...] = (
     "kg_results",
     "kg_paper_roles",
     "kg_entity_keep",
+    "kg_paper_types",
     "kg_relation_keep",
 )
 
@@ -51,6 +53,13 @@ RULE_PIPES: tuple[str, ...] = (
 def default_pipeline_path() -> Path:
     """Where the trained pipeline ships inside the package."""
     return Path(str(resources.files("kg.data").joinpath("pipeline")))
+
+
+def optional_pipe(nlp: Language, name: str):
+    """The component ``name`` of ``nlp``, or None when the pipeline has none (an older
+    pipeline, or one assembled without it): the paper-level steps then keep their
+    defaults."""
+    return nlp.get_pipe(name) if name in nlp.pipe_names else None
 
 
 def blank() -> Language:

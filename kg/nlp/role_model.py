@@ -52,27 +52,18 @@ def role_features(rule_role: str, etype: str, source: str, mentions: list[tuple[
     return sorted(f)
 
 
-@Language.factory("kg_paper_roles", default_config={})
-def make_paper_roles(nlp: Language, name: str) -> PaperRoles:
-    return PaperRoles()
+class StoredOneVsRest:
+    """A one-vs-rest model stored as JSON by ``to_disk``: the common part of the paper-level
+    decision components (``kg_paper_roles``, ``kg_paper_types``). Docs pass through
+    unchanged; an empty model leaves the rules' decision standing."""
 
-
-class PaperRoles:
-    """Holds the role model (empty: the rules' roles stand); docs pass through unchanged."""
-
-    FILE = "role_model.json"
+    FILE = "model.json"
 
     def __init__(self, model: OneVsRest | None = None) -> None:
         self.model = model or OneVsRest()
 
     def __call__(self, doc: Doc) -> Doc:
         return doc
-
-    def decide(self, rule_role: str, etype: str, source: str,
-               mentions: list[tuple[str, Span]], abstract: Doc) -> str:
-        if not self.model:
-            return rule_role
-        return self.model.predict(role_features(rule_role, etype, source, mentions, abstract))
 
     def to_disk(self, path, exclude=()) -> None:
         if not self.model:
@@ -83,8 +74,25 @@ class PaperRoles:
                                                  indent=0, sort_keys=True) + "\n",
                                       encoding="utf-8")
 
-    def from_disk(self, path, exclude=()) -> PaperRoles:
+    def from_disk(self, path, exclude=()):
         file = Path(path) / self.FILE
         if file.exists():
             self.model = OneVsRest.from_dict(json.loads(file.read_text(encoding="utf-8")))
         return self
+
+
+@Language.factory("kg_paper_roles", default_config={})
+def make_paper_roles(nlp: Language, name: str) -> PaperRoles:
+    return PaperRoles()
+
+
+class PaperRoles(StoredOneVsRest):
+    """Holds the role model (empty: the rules' roles stand)."""
+
+    FILE = "role_model.json"
+
+    def decide(self, rule_role: str, etype: str, source: str,
+               mentions: list[tuple[str, Span]], abstract: Doc) -> str:
+        if not self.model:
+            return rule_role
+        return self.model.predict(role_features(rule_role, etype, source, mentions, abstract))

@@ -68,7 +68,9 @@ def _suffixes() -> list[str]:
 
 
 def _infixes(hyphen_suffixes: Iterable[str]) -> list[str]:
-    words = "|".join(sorted({re.escape(w) for w in hyphen_suffixes}, key=len, reverse=True))
+    # Longest first (the regex takes the first alternative that fits), then alphabetical:
+    # a set's order changes with the hash seed, and the pattern is saved with the pipeline.
+    words = "|".join(sorted({re.escape(w) for w in hyphen_suffixes}, key=lambda w: (-len(w), w)))
     out = [
         *LIST_ELLIPSES,
         *LIST_ICONS,

@@ -58,7 +58,7 @@ METHOD_CONTEXT = word_set(
 _APPOSITIVE_END = frozenset({",", ")", ";", ".", "that", "which", "for", "to", "with", "on",
                              "and", "where", "while"})
 
-_SIZE = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?\s?[BbMmKkTt](?![a-z])")
+SIZE = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?\s?[BbMmKkTt](?![a-z])")
 _VERSIONED = re.compile(
     r"^[A-Z][A-Za-z]*[-\s]?(?:v?\d+(?:\.\d+)*[a-z]?)(?:[-\s][A-Za-z0-9.]+)*$"
 )
@@ -70,7 +70,7 @@ def shape_type(text: str) -> str | None:
     """"Model" / "Method" from the name alone, or None when the shape does not say."""
     t = text.strip()
     words = t.lower().replace("-", " ").split()
-    if _SIZE.search(t):
+    if SIZE.search(t):
         return "Model"
     if words and words[-1] in METHOD_HEADS:
         return "Method"
@@ -123,7 +123,7 @@ def decide_type(span: Span, gazetteer_type: str | None = None,
     """
     if gazetteer_type in ("Model", "Method"):
         return gazetteer_type
-    if _SIZE.search(span.text):
+    if SIZE.search(span.text):
         return "Model"
     said = context_type(span)
     if said:

@@ -1,0 +1,107 @@
+"""A learned paper-level decision of each entity's type (Method, Model, Dataset, Task,
+Metric).
+
+The statistical NER labels each mention from a few words of context, and the paper takes
+the majority label. Its mistakes are mostly between neighbouring types on names whose
+make-up and surroundings say more than one window does: "MetaMathQA" and "EvalPlus" named
+as benchmarks ("on X", "X benchmark"), "reinforcement learning" as the task a method
+serves, "Mamba" or "U-Net" as models. A one-vs-rest logistic regression
+(:mod:`kg.nlp.linear`) over the name (words, head word, character 4-grams, shape, a size
+such as "7B"), what the gazetteer says, the role cues, and the words around every mention
+in the paper (neighbours, bigrams, type-revealing words of the sentence) decides instead.
+
+It deliberately does not see the NER's labels: the NER was trained on the same papers as
+this model, so its labels are right far more often there (95%) than on unseen papers
+(85%), and a model that learned to trust them would inherit that optimism. Trained by
+``training/train_types.py``; stored with the pipeline by ``to_disk`` in the
+``kg_paper_types`` component, which leaves docs alone — the decision is taken in
+:func:`kg.nlp.paper.paper_extraction`, after the keep filter and before roles.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from spacy.language import Language
+from spacy.tokens import Span
+
+from kg.nlp.docs import sent_starts
+from kg.nlp.entities import provenance
+from kg.nlp.role_model import StoredOneVsRest
+from kg.nlp.typing import SIZE, context_type
+from kg.normalize import is_acronym, word_set
+from kg.records import Entity
+
+TYPES = ("Method", "Model", "Dataset", "Task", "Metric")
+#: Words each side of a mention that become features.
+WINDOW = 3
+#: Words of a mention's sentence that tell its type ("… on the X benchmark", "X achieves").
+SENTENCE_CUES = word_set(
+    """
+    dataset datasets benchmark benchmarks corpus metric metrics accuracy score task tasks
+    model models method methods framework trained train fine-tuned evaluate evaluated
+    evaluation achieve achieves outperforms
+    """
+)
+
+_DIGITS = re.compile(r"\d+")
+_LOWER = re.compile(r"[a-z]+")
+_UPPER = re.compile(r"[A-Z]+")
+
+
+def type_features(entity: Entity, mentions: list[tuple[str, Span]]) -> list[str]:
+    """Sorted features of one entity of a paper: ``mentions`` are its (field, span)s.
+    The entity's current type (the NER's vote) is not among them, on purpose."""
+    name = " ".join(entity.name.split())
+    words = name.lower().replace("-", " ").split() or [""]
+    head = words[-1]
+    f = {f"role:{entity.role}", f"source:{entity.source}", "head:" + head,
+         "first:" + words[0], f"acronym:{is_acronym(name)}",
+         f"digit:{_DIGITS.search(name) is not None}", f"lower:{name.islower()}",
+         f"words:{min(len(words), 5)}", f"size:{SIZE.search(name) is not None}",
+         "shape:" + _UPPER.sub("A", _LOWER.sub("a", _DIGITS.sub("0", name)))[:10]}
+    f.update("w:" + w for w in words)
+    padded = f" {head} "
+    f.update("hc3:" + padded[i:i + 3] for i in range(len(padded) - 2))
+    padded = f" {name.lower()} "
+    f.update("c4:" + padded[i:i + 4] for i in range(len(padded) - 3))
+    for _, span in mentions:
+        gaz, _source = provenance(span)
+        if gaz:
+            f.add("gaz:" + gaz)
+        said = context_type(span)
+        if said:
+            f.add("said:" + said)
+        doc, start, end = span.doc, span.start, span.end
+        starts = sent_starts(doc)
+        i = bisect_right(starts, start)
+        lo, hi = starts[i - 1], starts[i] if i < len(starts) else len(doc)
+        f.update("left:" + doc[j].lower_ for j in range(max(lo, start - WINDOW), start))
+        f.update("right:" + doc[j].lower_ for j in range(end, min(hi, end + WINDOW)))
+        if start > lo:
+            f.add("l1:" + doc[start - 1].lower_)
+            if start - 2 >= lo:
+                f.add(f"l2:{doc[start - 2].lower_} {doc[start - 1].lower_}")
+        if end < hi:
+            f.add("r1:" + doc[end].lower_)
+            if end + 2 <= hi:
+                f.add(f"r2:{doc[end].lower_} {doc[end + 1].lower_}")
+        f.update("sent:" + w for j in range(lo, hi) if (w := doc[j].lower_) in SENTENCE_CUES)
+    return sorted(f)
+
+
+@Language.factory("kg_paper_types", default_config={})
+def make_paper_types(nlp: Language, name: str) -> PaperTypes:
+    return PaperTypes()
+
+
+class PaperTypes(StoredOneVsRest):
+    """Holds the type model (empty: the NER's vote stands)."""
+
+    FILE = "type_model.json"
+
+    def decide(self, entity: Entity, mentions: list[tuple[str, Span]]) -> str:
+        if not self.model:
+            return entity.type
+        return self.model.predict(type_features(entity, mentions))
