@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spacy.tokens import Span
 
 from kg.nlp.linear import BinaryLogistic, OneVsRest
@@ -43,6 +45,18 @@ def test_one_vs_rest_learns_a_role_from_context_words():
     assert model.predict(["left:unlike", "rule:uses"]) == "mentions"
     assert model.predict(["left:with", "rule:uses"]) == "uses"
     assert OneVsRest.from_dict(model.to_dict()) == model
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["a", "b", "c", "d"]),
+                       st.dictionaries(st.sampled_from(ROLES), st.integers(-3, 3)), max_size=4),
+       st.lists(st.sampled_from(["a", "b", "c", "d", "unseen"]), max_size=5))
+def test_one_vs_rest_predicts_the_class_of_highest_logit_first_listed_on_ties(table, feats):
+    models = {r: BinaryLogistic({f: float(w[r]) for f, w in table.items() if r in w},
+                                bias=0.5 if r == "uses" else 0.0) for r in ROLES}
+    logits = {r: models[r].logit(feats) for r in ROLES}
+    expected = next(r for r in ROLES if logits[r] == max(logits.values()))
+    assert OneVsRest(models).predict(feats) == expected
 
 
 def test_without_a_model_the_rules_role_stands():

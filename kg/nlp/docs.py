@@ -8,7 +8,9 @@ the same values (same strings, equal spans), computed once per doc:
 
 * :func:`doc_text` is ``doc.text``;
 * :func:`sent_of` is ``span.sent`` (a sorted list of sentence starts per doc, bisected);
-* :func:`sent_text` is ``sent_of(span).text`` (a slice of :func:`doc_text`).
+* :func:`sent_text` is ``sent_of(span).text`` (a slice of :func:`doc_text`);
+* :func:`lowers` is ``[t.lower_ for t in doc]`` (context-word features index it instead
+  of making a ``Token`` per word).
 
 The cache lives in ``doc.user_data`` under keys that no extension attribute uses, with
 the doc's length in tokens: a doc's text never changes (the retokenizer keeps it), and a
@@ -28,6 +30,7 @@ from spacy.tokens import Doc, Span
 
 _TEXT = "kg.doc_text"
 _STARTS = "kg.sent_starts"
+_LOWERS = "kg.lowers"
 
 
 def doc_text(doc: Doc) -> str:
@@ -51,6 +54,14 @@ def sent_starts(doc: Doc) -> list[int]:
     cached = doc.user_data.get(_STARTS)
     if cached is None or cached[0] != len(doc):
         cached = doc.user_data[_STARTS] = (len(doc), [s.start for s in doc.sents])
+    return cached[1]
+
+
+def lowers(doc: Doc) -> list[str]:
+    """Each token's ``lower_``, in order."""
+    cached = doc.user_data.get(_LOWERS)
+    if cached is None or cached[0] != len(doc):
+        cached = doc.user_data[_LOWERS] = (len(doc), [t.lower_ for t in doc])
     return cached[1]
 
 

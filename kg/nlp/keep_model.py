@@ -23,7 +23,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp.docs import sent_starts
+from kg.nlp.docs import lowers, sent_starts
 from kg.nlp.entities import provenance
 from kg.nlp.linear import BinaryLogistic
 from kg.normalize import is_acronym
@@ -64,8 +64,9 @@ def keep_features(entity: Entity, mentions: list[tuple[str, Span]], defined: boo
         starts = sent_starts(doc)
         i = bisect_right(starts, start)
         lo, hi = starts[i - 1], starts[i] if i < len(starts) else len(doc)
-        f.update("left:" + doc[j].lower_ for j in range(max(lo, start - WINDOW), start))
-        f.update("right:" + doc[j].lower_ for j in range(end, min(hi, end + WINDOW)))
+        words = lowers(doc)
+        f.update("left:" + w for w in words[max(lo, start - WINDOW):start])
+        f.update("right:" + w for w in words[end:min(hi, end + WINDOW)])
     return sorted(f)
 
 

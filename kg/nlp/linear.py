@@ -73,12 +73,33 @@ class OneVsRest:
     logit wins (ties: the class listed first)."""
 
     models: dict[str, BinaryLogistic] = field(default_factory=dict)
+    #: The models as one matrix (a row per feature, a column per class), made on first use:
+    #: a paper's entities are scored with one row gather instead of a lookup per class.
+    _matrix: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.models)
 
     def predict(self, features: Sequence[str]) -> str:
-        return max(self.models, key=lambda c: self.models[c].logit(features))
+        if self._matrix is None:
+            self._matrix = self._as_matrix()
+        classes, index, weights, bias = self._matrix
+        rows = [index[f] for f in features if f in index]
+        scores = weights[rows].sum(axis=0) + bias if rows else bias
+        return classes[int(scores.argmax())]  # the first class listed wins a tie
+
+    def _as_matrix(self) -> tuple:
+        import numpy as np
+
+        classes = list(self.models)
+        names = sorted({f for m in self.models.values() for f in m.weights})
+        index = {f: i for i, f in enumerate(names)}
+        weights = np.zeros((len(names), len(classes)))
+        for j, c in enumerate(classes):
+            for f, w in self.models[c].weights.items():
+                weights[index[f], j] = w
+        bias = np.array([self.models[c].bias for c in classes])
+        return classes, index, weights, bias
 
     def to_dict(self) -> dict:
         return {"classes": {c: m.to_dict() for c, m in self.models.items()}}

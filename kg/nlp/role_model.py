@@ -21,7 +21,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp.docs import sent_of, sent_starts
+from kg.nlp.docs import lowers, sent_of, sent_starts
 from kg.nlp.linear import OneVsRest
 
 ROLES = ("proposes", "evaluates_on", "addresses", "uses", "mentions")
@@ -47,8 +47,9 @@ def role_features(rule_role: str, etype: str, source: str, mentions: list[tuple[
     for _, span in mentions:
         sent = sent_of(span)
         doc = span.doc
-        f.update("left:" + t.lower_ for t in doc[max(sent.start, span.start - WINDOW):span.start])
-        f.update("right:" + t.lower_ for t in doc[span.end:min(sent.end, span.end + WINDOW)])
+        words = lowers(doc)
+        f.update("left:" + w for w in words[max(sent.start, span.start - WINDOW):span.start])
+        f.update("right:" + w for w in words[span.end:min(sent.end, span.end + WINDOW)])
     return sorted(f)
 
 

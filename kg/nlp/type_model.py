@@ -26,7 +26,7 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Span
 
-from kg.nlp.docs import sent_starts
+from kg.nlp.docs import lowers, sent_starts
 from kg.nlp.entities import provenance
 from kg.nlp.role_model import StoredOneVsRest
 from kg.nlp.typing import SIZE, context_type
@@ -77,17 +77,19 @@ def type_features(entity: Entity, mentions: list[tuple[str, Span]]) -> list[str]
         starts = sent_starts(doc)
         i = bisect_right(starts, start)
         lo, hi = starts[i - 1], starts[i] if i < len(starts) else len(doc)
-        f.update("left:" + doc[j].lower_ for j in range(max(lo, start - WINDOW), start))
-        f.update("right:" + doc[j].lower_ for j in range(end, min(hi, end + WINDOW)))
-        if start > lo:
-            f.add("l1:" + doc[start - 1].lower_)
-            if start - 2 >= lo:
-                f.add(f"l2:{doc[start - 2].lower_} {doc[start - 1].lower_}")
-        if end < hi:
-            f.add("r1:" + doc[end].lower_)
-            if end + 2 <= hi:
-                f.add(f"r2:{doc[end].lower_} {doc[end + 1].lower_}")
-        f.update("sent:" + w for j in range(lo, hi) if (w := doc[j].lower_) in SENTENCE_CUES)
+        words = lowers(doc)
+        left, right = words[max(lo, start - WINDOW):start], words[end:min(hi, end + WINDOW)]
+        f.update("left:" + w for w in left)
+        f.update("right:" + w for w in right)
+        if left:
+            f.add("l1:" + left[-1])
+            if len(left) >= 2:
+                f.add(f"l2:{left[-2]} {left[-1]}")
+        if right:
+            f.add("r1:" + right[0])
+            if len(right) >= 2:
+                f.add(f"r2:{right[0]} {right[1]}")
+        f.update("sent:" + w for w in SENTENCE_CUES.intersection(words[lo:hi]))
     return sorted(f)
 
 

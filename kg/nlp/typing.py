@@ -19,6 +19,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.nlp.docs import lowers
 from kg.nlp.name_classifier import NameClassifier, name_features
 from kg.normalize import word_set
 
@@ -86,7 +87,8 @@ def shape_type(text: str) -> str | None:
 def context_type(span: Span, window: int = 7) -> str | None:
     """What the words around the name call it: "X, a … model" / "the X algorithm"."""
     doc = span.doc
-    after = [t.lower_ for t in doc[span.end: min(len(doc), span.end + window)]]
+    words = lowers(doc)
+    after = words[span.end:span.end + window]
     # "X model", "X algorithm" directly after the name.
     if after:
         if after[0] in MODEL_CONTEXT:
@@ -103,7 +105,7 @@ def context_type(span: Span, window: int = 7) -> str | None:
             if w in _APPOSITIVE_END:
                 break
     # "a … framework called X" / "model named X"
-    before = [t.lower_ for t in doc[max(0, span.start - window): span.start]]
+    before = words[max(0, span.start - window):span.start]
     if before and before[-1] in {"called", "named", "dubbed", "termed", "coined"}:
         for w in reversed(before[:-1]):
             if w in MODEL_CONTEXT:
