@@ -65,14 +65,20 @@ def lowers(doc: Doc) -> list[str]:
     return cached[1]
 
 
+def sent_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """(start, end) token indices of the sentence holding token ``i``, from the cached
+    starts: no ``Span`` made."""
+    starts = sent_starts(doc)
+    k = bisect_right(starts, i)
+    return starts[k - 1], starts[k] if k < len(starts) else len(doc)
+
+
 def sent_of(span: Span) -> Span:
     """``span.sent``: the sentence holding the span's first token."""
     doc = span.doc
     if doc.user_span_hooks or doc.user_hooks or not 0 <= span.start < len(doc):
         return span.sent  # hooks, or a case spaCy answers on its own terms
-    starts = sent_starts(doc)
-    i = bisect_right(starts, span.start)
-    return Span(doc, starts[i - 1], starts[i] if i < len(starts) else len(doc))
+    return Span(doc, *sent_bounds(doc, span.start))
 
 
 def sent_text(span: Span) -> str:

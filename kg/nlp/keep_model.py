@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp.docs import lowers, sent_starts
+from kg.nlp.docs import lowers, sent_bounds
 from kg.nlp.entities import provenance
 from kg.nlp.linear import BinaryLogistic
 from kg.normalize import is_acronym
@@ -51,23 +50,28 @@ def keep_features(entity: Entity, mentions: list[tuple[str, Span]], defined: boo
          f"in_title:{in_title}", f"only_title:{all(fd == 'title' for fd, _ in mentions)}",
          f"defined:{defined}", f"forms:{min(len(entity.aliases) + 1, 3)}",
          f"words:{min(len(words), 5)}", f"type_words:{etype}|{min(len(words), 5)}",
-         f"acronym:{is_acronym(name)}", f"digit:{_DIGITS.search(name) is not None}",
-         f"lower:{name.islower()}", f"inner_cap:{_UPPER.search(name, 1) is not None}",
-         "shape:" + _UPPER.sub("A", _LOWER.sub("a", _DIGITS.sub("0", name)))[:10],
-         "head:" + head, "first:" + words[0], f"type_head:{etype}|{head}"}
+         f"inner_cap:{_UPPER.search(name, 1) is not None}", f"type_head:{etype}|{head}"}
+    f |= name_make_up(name, words)
     f.add(f"known:{any(provenance(span)[0] is not None for _, span in mentions)}")
-    padded = f" {head} "
-    f.update("hc3:" + padded[i:i + 3] for i in range(len(padded) - 2))
     for _, span in mentions:
-        # The sentence's bounds from the doc's cached starts: no Span objects made.
         doc, start, end = span.doc, span.start, span.end
-        starts = sent_starts(doc)
-        i = bisect_right(starts, start)
-        lo, hi = starts[i - 1], starts[i] if i < len(starts) else len(doc)
-        words = lowers(doc)
-        f.update("left:" + w for w in words[max(lo, start - WINDOW):start])
-        f.update("right:" + w for w in words[end:min(hi, end + WINDOW)])
+        lo, hi = sent_bounds(doc, start)
+        tokens = lowers(doc)
+        f.update("left:" + w for w in tokens[max(lo, start - WINDOW):start])
+        f.update("right:" + w for w in tokens[end:min(hi, end + WINDOW)])
     return sorted(f)
+
+
+def name_make_up(name: str, words: list[str]) -> set[str]:
+    """Features of how a name is written (``words``: its lower-cased words, head last):
+    acronym, digits, case, shape, first and head word and the head's character trigrams."""
+    head = words[-1]
+    padded = f" {head} "
+    return {f"acronym:{is_acronym(name)}", f"digit:{_DIGITS.search(name) is not None}",
+            f"lower:{name.islower()}",
+            "shape:" + _UPPER.sub("A", _LOWER.sub("a", _DIGITS.sub("0", name)))[:10],
+            "head:" + head, "first:" + words[0],
+            *("hc3:" + padded[i:i + 3] for i in range(len(padded) - 2))}
 
 
 class ThresholdedKeep:

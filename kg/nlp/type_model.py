@@ -20,17 +20,15 @@ this model, so its labels are right far more often there (95%) than on unseen pa
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
-
 from spacy.language import Language
 from spacy.tokens import Span
 
-from kg.nlp.docs import lowers, sent_starts
+from kg.nlp.docs import lowers, sent_bounds
 from kg.nlp.entities import provenance
+from kg.nlp.keep_model import name_make_up
 from kg.nlp.role_model import StoredOneVsRest
 from kg.nlp.typing import SIZE, context_type
-from kg.normalize import is_acronym, word_set
+from kg.normalize import word_set
 from kg.records import Entity
 
 TYPES = ("Method", "Model", "Dataset", "Task", "Metric")
@@ -45,25 +43,16 @@ SENTENCE_CUES = word_set(
     """
 )
 
-_DIGITS = re.compile(r"\d+")
-_LOWER = re.compile(r"[a-z]+")
-_UPPER = re.compile(r"[A-Z]+")
-
 
 def type_features(entity: Entity, mentions: list[tuple[str, Span]]) -> list[str]:
     """Sorted features of one entity of a paper: ``mentions`` are its (field, span)s.
     The entity's current type (the NER's vote) is not among them, on purpose."""
     name = " ".join(entity.name.split())
     words = name.lower().replace("-", " ").split() or [""]
-    head = words[-1]
-    f = {f"role:{entity.role}", f"source:{entity.source}", "head:" + head,
-         "first:" + words[0], f"acronym:{is_acronym(name)}",
-         f"digit:{_DIGITS.search(name) is not None}", f"lower:{name.islower()}",
-         f"words:{min(len(words), 5)}", f"size:{SIZE.search(name) is not None}",
-         "shape:" + _UPPER.sub("A", _LOWER.sub("a", _DIGITS.sub("0", name)))[:10]}
+    f = {f"role:{entity.role}", f"source:{entity.source}", f"words:{min(len(words), 5)}",
+         f"size:{SIZE.search(name) is not None}"}
+    f |= name_make_up(name, words)
     f.update("w:" + w for w in words)
-    padded = f" {head} "
-    f.update("hc3:" + padded[i:i + 3] for i in range(len(padded) - 2))
     padded = f" {name.lower()} "
     f.update("c4:" + padded[i:i + 4] for i in range(len(padded) - 3))
     for _, span in mentions:
@@ -74,11 +63,9 @@ def type_features(entity: Entity, mentions: list[tuple[str, Span]]) -> list[str]
         if said:
             f.add("said:" + said)
         doc, start, end = span.doc, span.start, span.end
-        starts = sent_starts(doc)
-        i = bisect_right(starts, start)
-        lo, hi = starts[i - 1], starts[i] if i < len(starts) else len(doc)
-        words = lowers(doc)
-        left, right = words[max(lo, start - WINDOW):start], words[end:min(hi, end + WINDOW)]
+        lo, hi = sent_bounds(doc, start)
+        tokens = lowers(doc)
+        left, right = tokens[max(lo, start - WINDOW):start], tokens[end:min(hi, end + WINDOW)]
         f.update("left:" + w for w in left)
         f.update("right:" + w for w in right)
         if left:
@@ -89,7 +76,7 @@ def type_features(entity: Entity, mentions: list[tuple[str, Span]]) -> list[str]
             f.add("r1:" + right[0])
             if len(right) >= 2:
                 f.add(f"r2:{right[0]} {right[1]}")
-        f.update("sent:" + w for w in SENTENCE_CUES.intersection(words[lo:hi]))
+        f.update("sent:" + w for w in SENTENCE_CUES.intersection(tokens[lo:hi]))
     return sorted(f)
 
 
