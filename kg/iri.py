@@ -40,7 +40,10 @@ def _ucschar(cp: int) -> bool:
     """RFC 3987 ``ucschar``: the non-ASCII code points an IRI path may hold unencoded."""
     if 0xA0 <= cp <= 0xD7FF or 0xF900 <= cp <= 0xFDCF or 0xFDF0 <= cp <= 0xFFEF:
         return True
-    return 0x10000 <= cp <= 0xEFFFD and (cp & 0xFFFF) <= 0xFFFD
+    # Planes 1-14 less each plane's last two code points; plane 14 starts at U+E1000
+    # (its first 4,096 code points, the tag characters and variation selectors, are not).
+    return (0x10000 <= cp <= 0xEFFFD and (cp & 0xFFFF) <= 0xFFFD
+            and not 0xE0000 <= cp < 0xE1000)
 
 
 def _keep(ch: str) -> bool:
