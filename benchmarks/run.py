@@ -172,6 +172,8 @@ class _StageTrace(threading.Thread):
         self.t0 = time.perf_counter()
         self.started: dict[str, float] = {}  # stage -> seconds after start, when it began
         self.peaks: dict[str, int] = {}
+        #: stage -> CPU seconds of the reaped child processes when it began
+        self.children_cpu: dict[str, float] = {}
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -186,6 +188,8 @@ class _StageTrace(threading.Thread):
 
     def enter(self, stage: str) -> None:
         self.started[stage] = round(time.perf_counter() - self.t0, 2)
+        t = os.times()
+        self.children_cpu.setdefault(stage, t.children_user + t.children_system)
         self.stage = stage
         self.peaks[stage] = max(self.peaks.get(stage, 0), _rss_of_self())  # short stages too
 
@@ -242,9 +246,12 @@ def child_build(args: argparse.Namespace) -> dict[str, Any]:
         "cpu_s": (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
         + (cpu1.children_user - cpu0.children_user)
         + (cpu1.children_system - cpu0.children_system),
-        # The extraction workers' CPU (start-up included): they are the build's children.
-        "worker_cpu_s": (cpu1.children_user - cpu0.children_user)
-        + (cpu1.children_system - cpu0.children_system),
+        # The extraction workers' CPU (start-up included): the build's children reaped by
+        # the time resolution starts (the pool is shut down before it; the export child,
+        # reaped later, is not counted).
+        "worker_cpu_s": trace.children_cpu.get(
+            "resolve", cpu1.children_user + cpu1.children_system)
+        - (cpu0.children_user + cpu0.children_system),
         "driver_peak_rss": self_ru.ru_maxrss * 1024,
         "worker_peak_rss": kids_ru.ru_maxrss * 1024,
         "stage_peak_rss": trace.peaks,
