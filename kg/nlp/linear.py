@@ -70,7 +70,8 @@ class BinaryLogistic:
 @dataclass
 class OneVsRest:
     """A multi-class decision from one :class:`BinaryLogistic` per class: the highest
-    logit wins (ties: the class listed first)."""
+    logit wins (ties: the class listed first). ``models`` is read once, at the first
+    prediction: make a new instance rather than change it afterwards."""
 
     models: dict[str, BinaryLogistic] = field(default_factory=dict)
     #: The models as one matrix (a row per feature, a column per class), made on first use:
