@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kg.records import Entity, Extraction, Mention, Paper, Relation, Result, Span
+
+
+@lru_cache(maxsize=1)
+def _blank():
+    from kg.nlp.pipeline import blank
+
+    return blank()
+
+
+def blank_doc(text: str):
+    """``text`` through the scientific tokenizer and sentence rules (no NER), one shared
+    pipeline for every test."""
+    return _blank()(text)
 
 
 def paper(pid: str, title: str = "", abstract: str = "", **kw) -> Paper:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from helpers import blank_doc
 from spacy.tokens import Span
 
 from kg.nlp.keep_model import EntityKeep, keep_features
@@ -12,12 +13,6 @@ from kg.nlp.linear import BinaryLogistic
 from kg.nlp.paper import paper_extraction
 from kg.nlp.relation_keep import RelationKeep
 from kg.records import Entity, Paper
-
-
-def _doc(text: str):
-    from kg.nlp.pipeline import blank
-
-    return blank()(text)
 
 
 def _toy_nlp():
@@ -45,7 +40,7 @@ def _candidates(nlp, paper: Paper) -> list[tuple[list[str], str]]:
 
 
 def test_features_describe_the_name_and_its_mentions():
-    abstract = _doc("We cut the memory footprint of training. The memory footprint falls.")
+    abstract = blank_doc("We cut the memory footprint of training. The memory footprint falls.")
     spans = [("abstract", Span(abstract, 3, 5, label="Metric")),
              ("abstract", Span(abstract, 9, 11, label="Metric"))]
     entity = Entity(name="memory footprint", type="Metric", role="uses", source="model")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import spacy
+from helpers import blank_doc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Span
@@ -13,14 +14,8 @@ from kg.nlp.role_model import ROLES, PaperRoles, role_features
 from kg.records import Paper
 
 
-def _doc(text: str):
-    from kg.nlp.pipeline import blank
-
-    return blank()(text)
-
-
 def test_features_say_where_and_how_the_entity_is_mentioned():
-    abstract = _doc("Prior work used BERT widely. We propose Foo. Foo beats BERT.")
+    abstract = blank_doc("Prior work used BERT widely. We propose Foo. Foo beats BERT.")
     bert = [("abstract", Span(abstract, 3, 4, label="Model")),
             ("abstract", Span(abstract, 12, 13, label="Model"))]
     feats = role_features("uses", "Model", "model", bert, abstract)
@@ -31,8 +26,8 @@ def test_features_say_where_and_how_the_entity_is_mentioned():
 
 
 def test_entity_named_only_in_the_title_is_marked_so():
-    title = _doc("Foo: a method")
-    abstract = _doc("Nothing here.")
+    title = blank_doc("Foo: a method")
+    abstract = blank_doc("Nothing here.")
     feats = role_features("proposes", "Method", "rule",
                           [("title", Span(title, 0, 1, label="Method"))], abstract)
     assert "not_in_abstract" in feats and "in_title:True" in feats
@@ -60,7 +55,7 @@ def test_one_vs_rest_predicts_the_class_of_highest_logit_first_listed_on_ties(ta
 
 
 def test_without_a_model_the_rules_role_stands():
-    abstract = _doc("Unlike BERT, we do things.")
+    abstract = blank_doc("Unlike BERT, we do things.")
     span = [("abstract", Span(abstract, 1, 2, label="Model"))]
     assert PaperRoles().decide("uses", "Model", "model", span, abstract) == "uses"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import spacy
+from helpers import blank_doc
 from spacy.tokens import Span
 
 from kg.nlp.linear import BinaryLogistic, OneVsRest
@@ -11,14 +12,8 @@ from kg.nlp.type_model import TYPES, PaperTypes, type_features
 from kg.records import Entity, Paper
 
 
-def _doc(text: str):
-    from kg.nlp.pipeline import blank
-
-    return blank()(text)
-
-
 def test_features_describe_the_name_and_the_words_around_each_mention():
-    doc = _doc("We evaluate on the MetaMathQA benchmark. MetaMathQA has 395K problems.")
+    doc = blank_doc("We evaluate on the MetaMathQA benchmark. MetaMathQA has 395K problems.")
     mentions = [("abstract", Span(doc, 4, 5, label="Method")),
                 ("abstract", Span(doc, 7, 8, label="Method"))]
     feats = type_features(Entity(name="MetaMathQA", type="Method", role="uses"), mentions)
@@ -29,7 +24,7 @@ def test_features_describe_the_name_and_the_words_around_each_mention():
 
 
 def test_features_do_not_see_the_ner_label():
-    doc = _doc("Results of Mamba on long sequences.")
+    doc = blank_doc("Results of Mamba on long sequences.")
     as_method = [("abstract", Span(doc, 2, 3, label="Method"))]
     as_task = [("abstract", Span(doc, 2, 3, label="Task"))]
     assert (type_features(Entity(name="Mamba", type="Method"), as_method)
@@ -37,14 +32,14 @@ def test_features_do_not_see_the_ner_label():
 
 
 def test_sizes_gazetteer_type_and_stated_kind_become_features():
-    doc = _doc("We train Foo-7B, a chat model.")
+    doc = blank_doc("We train Foo-7B, a chat model.")
     span = Span(doc, 2, 3, label="Method", kb_id="Model|gazetteer")
     feats = set(type_features(Entity(name="Foo-7B", type="Method"), [("abstract", span)]))
     assert {"size:True", "gaz:Model", "said:Model"} <= feats
 
 
 def test_without_a_model_the_ner_vote_stands():
-    doc = _doc("We use BERT.")
+    doc = blank_doc("We use BERT.")
     entity = Entity(name="BERT", type="Model")
     assert PaperTypes().decide(entity, [("abstract", Span(doc, 2, 3, label="Model"))]) == "Model"
 

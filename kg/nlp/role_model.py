@@ -21,7 +21,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp.docs import lowers, sent_of, sent_starts
+from kg.nlp.docs import lowers, sent_bounds, sent_starts
 from kg.nlp.linear import OneVsRest
 
 ROLES = ("proposes", "evaluates_on", "addresses", "uses", "mentions")
@@ -45,11 +45,10 @@ def role_features(rule_role: str, etype: str, source: str, mentions: list[tuple[
     else:
         f.add("not_in_abstract")
     for _, span in mentions:
-        sent = sent_of(span)
-        doc = span.doc
-        words = lowers(doc)
-        f.update("left:" + w for w in words[max(sent.start, span.start - WINDOW):span.start])
-        f.update("right:" + w for w in words[span.end:min(sent.end, span.end + WINDOW)])
+        lo, hi = sent_bounds(span.doc, span.start)
+        words = lowers(span.doc)
+        f.update("left:" + w for w in words[max(lo, span.start - WINDOW):span.start])
+        f.update("right:" + w for w in words[span.end:min(hi, span.end + WINDOW)])
     return sorted(f)
 
 
