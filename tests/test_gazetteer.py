@@ -146,6 +146,23 @@ def test_custom_data_dir_and_round_trip_keep_entries(tmp_path):
     assert doc._.abbreviation_map == {"FN": "FooNet-7B"}
 
 
+def test_a_form_of_two_entries_matches_both_and_the_first_entry_wins(tmp_path):
+    data = tmp_path / "gaz"
+    data.mkdir()
+    for stem in ENTITY_FILES:
+        _write_tsv(data / f"{stem}.tsv", [])
+    _write_tsv(data / "datasets.tsv", [("ACE 2005", "Dataset", "ACE05", "a"),
+                                       ("ACE2005", "Dataset", "ACE05", "b")])
+    both = make_nlp()
+    both.add_pipe("kg_gazetteer", config={"data_dir": str(data), "longest_only": False})
+    assert hits(both, "Results on ACE05.") == [("ACE05", "Dataset", "ACE 2005"),
+                                               ("ACE05", "Dataset", "ACE2005")]
+    assert hits(both, "Results on ace05.") == []  # a proper name: case-sensitive
+    first = make_nlp()
+    first.add_pipe("kg_gazetteer", config={"data_dir": str(data)})
+    assert hits(first, "Results on ACE05.") == [("ACE05", "Dataset", "ACE 2005")]
+
+
 def test_round_trip_of_shipped_gazetteer(nlp, tmp_path):
     nlp.to_disk(tmp_path / "p")
     loaded = spacy.load(tmp_path / "p")
@@ -242,7 +259,7 @@ def test_matches_from_the_table_equal_matches_from_tokenizing():
     n = 0
     for doc in nlp.tokenizer.pipe(texts):
         for a, b in zip(from_table, tokenized, strict=True):
-            got, want = a(doc), b(doc)
+            got, want = list(a(doc)), list(b(doc))
             assert got == want
             n += len(got)
     assert n > 500

@@ -18,7 +18,7 @@ import csv
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -28,6 +28,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
+from spacy.vocab import Vocab
 
 ENTITY_FILES = ("methods", "models", "datasets", "tasks", "metrics")
 PROPER_NAME_TYPES = frozenset({"Model", "Dataset"})
@@ -133,7 +134,7 @@ class Gazetteer:
         self.spans_key = spans_key
         self.longest_only = longest_only
         self._entries: list[GazetteerEntry] | None = None
-        self._matchers: tuple[PhraseMatcher, PhraseMatcher] | None = None
+        self._matchers: tuple[_FormMatcher, _FormMatcher] | None = None
         self._saved_patterns: dict | None = None
 
     @property
@@ -157,25 +158,29 @@ class Gazetteer:
                     groups.setdefault((cs, key), {})[v if cs else v.lower()] = None
         return groups
 
-    def _build(self) -> tuple[PhraseMatcher, PhraseMatcher]:
-        """The matchers. A form's pattern is its tokens' ORTH or LOWER values: taken from
-        the table saved with the pipeline when it was made with this tokenizer (what
-        ``PhraseMatcher`` itself keeps and pickles), else from tokenizing the form."""
-        exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+    def _build(self) -> tuple[_FormMatcher, _FormMatcher]:
+        """The matchers: case-sensitive forms on ORTH, the others on LOWER. A form's
+        pattern is its tokens' values: taken from the table saved with the pipeline when
+        it was made with this tokenizer (what ``PhraseMatcher`` itself keeps and pickles),
+        else from tokenizing the form."""
         saved = self._saved_patterns if self._saved_patterns is not None else {}
         if saved.get("tokenizer") != _tokenizer_fingerprint(self.nlp):
             saved = {}
         tables = (saved.get("ORTH", {}), saved.get("LOWER", {}))
+        names: tuple[dict[tuple[int, ...], list[str]], ...] = ({}, {})
         make_doc = self.nlp.make_doc
         for (cs, key), forms in self._groups().items():
-            table = tables[0] if cs else tables[1]
-            patterns = []
+            i = 0 if cs else 1
             for f in forms:
-                values = table.get(f)
-                patterns.append(make_doc(f) if values is None else values)
-            (exact if cs else lower).add(key, patterns)
-        return exact, lower
+                values = tables[i].get(f)
+                if values is None:
+                    values = make_doc(f).to_array(ORTH if cs else LOWER).tolist()
+                if values:
+                    keys = names[i].setdefault(tuple(values), [])
+                    if key not in keys:
+                        keys.append(key)
+        return (_FormMatcher(self.nlp.vocab, ORTH, names[0]),
+                _FormMatcher(self.nlp.vocab, LOWER, names[1]))
 
     def _pattern_table(self) -> dict[str, object]:
         """Every form's ORTH or LOWER values under this pipeline's tokenizer (for to_disk)."""
@@ -193,12 +198,8 @@ class Gazetteer:
     def __call__(self, doc: Doc) -> Doc:
         if self._matchers is None:
             self._matchers = self._build()
-        strings = doc.vocab.strings
-        spans = []
-        for matcher in self._matchers:
-            for match_id, start, end in matcher(doc):
-                type_, name = strings[match_id].split("\t", 1)
-                spans.append(Span(doc, start, end, label=type_, kb_id=name))
+        spans = [Span(doc, start, end, label=type_, kb_id=name)
+                 for matcher in self._matchers for type_, name, start, end in matcher(doc)]
         if self.longest_only:
             spans = filter_spans(spans)
         doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key,
@@ -225,6 +226,35 @@ class Gazetteer:
             self._saved_patterns = json.loads(patterns.read_text(encoding="utf-8"))
             self._matchers = None
         return self
+
+
+class _FormMatcher:
+    """A ``PhraseMatcher`` over the token values (ORTH or LOWER) of the gazetteer's forms,
+    and what each matched sequence names: the ``(type, name)`` of every entry with that
+    form, in entry order.
+
+    The matcher has a single match id; names come from the matched values. One id per
+    entry (~9k) would make ``PhraseMatcher.add`` create a vocabulary lexeme for each, with
+    its shape and flags: most of the ~0.3 s every worker spent building the matchers.
+    """
+
+    def __init__(self, vocab: Vocab, attr: int, names: dict[tuple[int, ...], list[str]]
+                 ) -> None:
+        self.attr = attr
+        self.names = {values: [tuple(key.split("\t", 1)) for key in keys]
+                      for values, keys in names.items()}
+        self.matcher = PhraseMatcher(vocab, attr=attr)
+        self.matcher.add("kg_gazetteer", list(names))
+
+    def __call__(self, doc: Doc) -> Iterator[tuple[str, str, int, int]]:
+        """``(type, name, start, end)`` of every match in ``doc``."""
+        matches = self.matcher(doc)
+        if not matches:
+            return
+        values = doc.to_array(self.attr).tolist()
+        for _, start, end in matches:
+            for type_, name in self.names[tuple(values[start:end])]:
+                yield type_, name, start, end
 
 
 def _tokenizer_fingerprint(nlp: Language) -> str | None:
