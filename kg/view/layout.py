@@ -140,7 +140,9 @@ def _core(h: nx.Graph, core: list[str], seed: int, spread: float) -> Pos:
     sub.add_nodes_from(sorted(core))
     members = set(core)
     sub.add_edges_from(sorted((u, v) for u in sorted(core) for v in h[u] if v in members and u < v))
-    raw = nx.spring_layout(sub, seed=seed, iterations=100)
+    # networkx's default 50 iterations: 100 took twice as long (0.38 s for a 300-node core)
+    # for a hairball no easier to read.
+    raw = nx.spring_layout(sub, seed=seed)
     ids = list(sub.nodes)
     xy = np.array([raw[n] for n in ids], dtype=float)
     dist, _ = cKDTree(xy).query(xy, k=2)
