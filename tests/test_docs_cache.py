@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from kg.build import sample_corpus_path
 from kg.ingest import read_papers
 from kg.nlp import sentences as sentences_module
-from kg.nlp.docs import doc_text, lowers, sent_of, sent_starts, sent_text, span_text
+from kg.nlp.docs import doc_text, lowers, sent_of, sent_starts, sent_text, span_text, texts
 from kg.nlp.pipeline import load_pipeline
 from kg.nlp.sentences import ABBREVIATIONS, FINAL_ABBREVIATIONS, sentence_spans
 
@@ -48,6 +48,14 @@ def test_lowers_are_the_tokens_lower_forms(docs):
     for doc in docs:
         assert lowers(doc) == [t.lower_ for t in doc]
         assert lowers(doc) is lowers(doc)  # made once
+
+
+def test_texts_are_the_tokens_texts(nlp, docs):
+    odd = nlp.make_doc("Ünïcode İstanbul ﬁne-tuning\u00a0 x\t\ty ΣΑΣ")
+    for doc in [*docs, odd]:
+        assert texts(doc) == [t.text for t in doc]
+        assert lowers(doc) == [t.lower_ for t in doc]
+        assert texts(doc) is texts(doc)
 
 
 def test_sent_of_is_span_sent_for_every_span(docs):

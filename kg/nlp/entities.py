@@ -16,6 +16,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.nlp.docs import texts
 from kg.nlp.filters import is_generic
 
 #: spaCy labels the pipeline produces (the NER is trained on the first four).
@@ -121,20 +122,21 @@ class EntityMerger:
             for i in range(sp.start, sp.end):
                 covered[i] = True
         by_text: dict[tuple[str, ...], Span] = {}
+        words = texts(doc)
         for sp in spans:
-            by_text.setdefault(tuple(t.text for t in sp), sp)
+            by_text.setdefault(tuple(words[sp.start:sp.end]), sp)
         first_tokens: dict[str, list[tuple[str, ...]]] = {}
         for key in by_text:
             first_tokens.setdefault(key[0], []).append(key)
         out = list(spans)
-        for i, tok in enumerate(doc):
-            if covered[i] or tok.text not in first_tokens:
+        for i, word in enumerate(words):
+            if covered[i] or word not in first_tokens:
                 continue
-            for key in sorted(first_tokens[tok.text], key=len, reverse=True):
+            for key in sorted(first_tokens[word], key=len, reverse=True):
                 end = i + len(key)
                 if end > len(doc) or any(covered[j] for j in range(i, end)):
                     continue
-                if tuple(t.text for t in doc[i:end]) != key:
+                if tuple(words[i:end]) != key:
                     continue
                 src = by_text[key]
                 gaz, _ = provenance(src)

@@ -85,7 +85,7 @@ class OneVsRest:
         if self._matrix is None:
             self._matrix = self._as_matrix()
         classes, index, weights, bias = self._matrix
-        rows = [index[f] for f in features if f in index]
+        rows = [i for i in map(index.get, features) if i is not None]
         scores = weights[rows].sum(axis=0) + bias if rows else bias
         return classes[int(scores.argmax())]  # the first class listed wins a tie
 
