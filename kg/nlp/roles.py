@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from kg.nlp.docs import doc_text, sent_of, sent_text, span_text
+from kg.nlp.docs import doc_text, lowers, sent_of, sent_text, span_text, texts
 
 _PROPOSE_VERB = re.compile(
     r"^(?:propos|introduc|present|develop|design|releas|construct|creat|build|built|curat|"
@@ -69,22 +69,23 @@ def proposed_spans(doc: Doc) -> set[tuple[int, int]]:
     ents_by_sent: dict[int, list[Span]] = {}
     for ent in doc.ents:
         ents_by_sent.setdefault(sent_of(ent).start, []).append(ent)
+    words, low = texts(doc), lowers(doc)
     for sent in doc.sents:
         ents = ents_by_sent.get(sent.start)
         if not ents:
             continue
         stext = span_text(sent)
         we = bool(_WE.search(stext))
-        for tok in sent:
-            is_naming = tok.lower_ in _NAMING
-            if not is_naming and not (we and _PROPOSE_VERB.match(tok.text)):
+        for i in range(sent.start, sent.end):
+            is_naming = low[i] in _NAMING
+            if not is_naming and not (we and _PROPOSE_VERB.match(words[i])):
                 continue
-            limit = tok.i + (4 if is_naming else 16)
+            limit = i + (4 if is_naming else 16)
             first = None
             for ent in ents:
-                if ent.start <= tok.i or ent.start > limit:
+                if ent.start <= i or ent.start > limit:
                     continue
-                between = {t.lower_ for t in doc[tok.i + 1: ent.start]}
+                between = set(low[i + 1: ent.start])
                 if between & _CLAUSE_BREAK:
                     break
                 if first is None:
@@ -147,8 +148,8 @@ def _is_whole_title(span: Span) -> bool:
 
 def _common_noun(group: EntityGroup) -> bool:
     """Every abstract mention is written in lower case (and there is one)."""
-    texts = [m.span.text for m in group.mentions if m.field == "abstract"]
-    return bool(texts) and all(t == t.lower() for t in texts)
+    written = [m.span.text for m in group.mentions if m.field == "abstract"]
+    return bool(written) and all(t == t.lower() for t in written)
 
 
 def _all_background(group: EntityGroup) -> bool:
