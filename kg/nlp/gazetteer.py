@@ -147,11 +147,11 @@ class Gazetteer:
         self._entries = list(entries)
         self._matchers = None
 
-    def _groups(self) -> dict[tuple[bool, str], dict[str, None]]:
-        """``(case_sensitive, "type\tname")`` → the surface forms to match, in order."""
-        groups: dict[tuple[bool, str], dict[str, None]] = {}
+    def _groups(self) -> dict[tuple[bool, tuple[str, str]], dict[str, None]]:
+        """``(case_sensitive, (type, name))`` → the surface forms to match, in order."""
+        groups: dict[tuple[bool, tuple[str, str]], dict[str, None]] = {}
         for e in self.entries:
-            key = f"{e.type}\t{e.name}"
+            key = (e.type, e.name)
             for form in e.forms():
                 cs = is_case_sensitive(form, e.type)
                 for v in variants(form, e.type):
@@ -167,7 +167,7 @@ class Gazetteer:
         if saved.get("tokenizer") != _tokenizer_fingerprint(self.nlp):
             saved = {}
         tables = (saved.get("ORTH", {}), saved.get("LOWER", {}))
-        names: tuple[dict[tuple[int, ...], list[str]], ...] = ({}, {})
+        names: tuple[dict[tuple[int, ...], list[tuple[str, str]]], ...] = ({}, {})
         make_doc = self.nlp.make_doc
         for (cs, key), forms in self._groups().items():
             i = 0 if cs else 1
@@ -238,11 +238,10 @@ class _FormMatcher:
     its shape and flags: most of the ~0.3 s every worker spent building the matchers.
     """
 
-    def __init__(self, vocab: Vocab, attr: int, names: dict[tuple[int, ...], list[str]]
-                 ) -> None:
+    def __init__(self, vocab: Vocab, attr: int,
+                 names: dict[tuple[int, ...], list[tuple[str, str]]]) -> None:
         self.attr = attr
-        self.names = {values: [tuple(key.split("\t", 1)) for key in keys]
-                      for values, keys in names.items()}
+        self.names = names
         self.matcher = PhraseMatcher(vocab, attr=attr)
         self.matcher.add("kg_gazetteer", list(names))
 

@@ -35,8 +35,9 @@ CORE_GAP = 100.0    # typical px between neighbouring nodes of a small graph
 LABEL_LINE = 20.0   # px a label takes under its node
 CHAR_PX = 4.4       # half the width of a label character (vis-network's 16 px font)
 #: Largest component laid out as spirals alone. A force layout of a handful of nodes is
-#: a star anyway, and its 100 iterations on tiny arrays cost ~5 ms each: a build's view
-#: of 830 papers has ~70 such components (a third of the layout time).
+#: a star anyway, and its iterations on tiny arrays cost milliseconds each time: a build's
+#: view of 830 papers has ~70 such components (a third of the layout time at 100
+#: iterations).
 SPIRAL_MAX = 16
 Pos = dict[str, tuple[float, float]]
 Box = tuple[float, float]  # half width, half height of a node with its label
