@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import re
 from pathlib import Path
@@ -48,10 +49,25 @@ NO_SPACE_AFTER = {"(", "[", "{"}
 JOINERS = {"-", "/"}
 
 
+def train_fraction() -> float:
+    """Share of the train split that is trained on: ``KG_TRAIN_FRACTION`` (default 1), set
+    by ``train.py --train-fraction`` to draw a learning curve."""
+    value = float(os.environ.get("KG_TRAIN_FRACTION", "1"))
+    if not 0 < value <= 1:
+        raise ValueError(f"KG_TRAIN_FRACTION must be in (0, 1], not {value}")
+    return value
+
+
 def split_of(paper_id: str) -> str:
-    """Deterministic split of the annotated papers: 15% heldout, 10% dev, 75% train."""
+    """Deterministic split of the annotated papers: 15% heldout, 10% dev, 75% train.
+    With :func:`train_fraction` < 1 the train split's last buckets are "unused", so dev and
+    held-out stay the same papers and a smaller train split is a subset of a larger one."""
     bucket = int(hashlib.sha1(paper_id.encode()).hexdigest(), 16) % 100
-    return "heldout" if bucket < 15 else "dev" if bucket < 25 else "train"
+    if bucket < 15:
+        return "heldout"
+    if bucket < 25:
+        return "dev"
+    return "train" if bucket < 25 + round(75 * train_fraction()) else "unused"
 
 
 def detokenize(tokens: list[str]) -> tuple[str, list[int]]:

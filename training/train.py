@@ -12,12 +12,14 @@ the steps before it produce, and write it all into the package with ``nlp.to_dis
 
 usage: python training/train.py [--shared ../shared] [--max-steps N] [--no-scirex]
                                 [--config training/config.cfg] [--vectors DIR] [--seed N]
+                                [--train-fraction F]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -52,6 +54,9 @@ def main() -> None:
                     help="spaCy vectors model for [initialize] vectors "
                          "(training/train_vectors.py writes one)")
     ap.add_argument("--no-scirex", action="store_true")
+    ap.add_argument("--train-fraction", type=float, default=None,
+                    help="train on this share of the own annotations' train split (for a "
+                         "learning curve; dev and held-out unchanged)")
     ap.add_argument("--skip-prepare", action="store_true")
     ap.add_argument("--from-model", type=Path, default=None,
                     help="skip data preparation and training: assemble this trained "
@@ -60,6 +65,8 @@ def main() -> None:
                     help="where to write the assembled pipeline (default: the package)")
     args = ap.parse_args()
     t0 = time.perf_counter()
+    if args.train_fraction is not None:  # read by prepare_data.split_of, here and in its run
+        os.environ["KG_TRAIN_FRACTION"] = str(args.train_fraction)
     if args.from_model:
         args.skip_prepare = True
     if not args.skip_prepare:
