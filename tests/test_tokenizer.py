@@ -96,13 +96,25 @@ def test_hyphen_suffixes_are_configurable():
     assert words(nlp, "GPT-4-based") == ["GPT-4-based"]
 
 
-def test_shipped_pipeline_tokenizes_like_the_code(nlp):
-    """``nlp.from_disk`` restores the saved patterns over the code's: a pipeline saved before
-    a tokenizer change keeps the old behaviour until it is assembled again."""
+def test_shipped_pipeline_saves_the_codes_tokenizer(nlp):
+    """Plain ``spacy.load`` restores the saved patterns over the code's: a pipeline saved
+    before a tokenizer change would give other spaCy users the old behaviour."""
+    from kg.nlp.pipeline import default_pipeline_path
+
+    saved = spacy.load(default_pipeline_path()).tokenizer
+    assert saved.to_bytes(exclude=["vocab"]) == nlp.tokenizer.to_bytes(exclude=["vocab"])
+
+
+def test_load_pipeline_tokenizes_with_the_code_not_the_saved_copy(nlp, tmp_path):
+    from spacy.attrs import ORTH
+
     from kg.nlp.pipeline import load_pipeline
 
-    shipped, code = load_pipeline().tokenizer, nlp.tokenizer
-    assert shipped.to_bytes(exclude=["vocab"]) == code.to_bytes(exclude=["vocab"])
+    changed = make_nlp()
+    changed.tokenizer.add_special_case("GPT-4o", [{ORTH: "GPT"}, {ORTH: "-4o"}])
+    changed.to_disk(tmp_path / "p")
+    assert words(spacy.load(tmp_path / "p"), "GPT-4o wins") == ["GPT", "-4o", "wins"]
+    assert words(load_pipeline(str(tmp_path / "p")), "GPT-4o wins") == ["GPT-4o", "wins"]
 
 
 def test_saved_patterns_do_not_depend_on_the_hash_seed():
