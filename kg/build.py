@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import json
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
@@ -215,11 +214,7 @@ def _graph_stages(paths: list[Path], fmt: str | None, strict: bool, options: Bui
     end (the graph holds what the exports need of them)."""
     from kg.ingest import read_papers
 
-    preload = None
     with _early_pool(options) as pool:
-        if pool is not None:
-            preload = threading.Thread(target=_import_exporters, daemon=True)
-            preload.start()
         with _timed(report, "ingest"):
             papers = list(read_papers(paths, format=fmt, strict=strict, report=ingest_report))
         _check_input(papers, paths, report, ingest_report)
@@ -228,23 +223,7 @@ def _graph_stages(paths: list[Path], fmt: str | None, strict: bool, options: Bui
     with _timed(report, "resolve"):
         resolution = resolve(store)
     with _timed(report, "graph"):
-        g = build_graph(papers, store, resolution)
-    if preload is not None:  # done long ago; joined before the exports fork
-        preload.join()
-    return g
-
-
-def _import_exporters() -> None:
-    """Import what the exports need (scipy.spatial, pyvis and its IPython: ~0.45 s) while
-    the driver mostly waits for the extraction workers, not on the exports' critical path.
-    Started only once the workers exist: no fork may happen while a thread holds an import
-    lock. Best effort: an import that fails here fails again, reported, in the exports."""
-    try:
-        import kg.export.graphml  # noqa: F401
-        import kg.export.html  # noqa: F401
-        import kg.export.rdf_files  # noqa: F401
-    except Exception:  # noqa: BLE001,S110 - raised again where the exports import it
-        pass
+        return build_graph(papers, store, resolution)
 
 
 def _write_exports(g: nx.MultiDiGraph, store: ExtractionStore, staging: Path,
