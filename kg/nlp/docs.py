@@ -62,26 +62,23 @@ def sent_starts(doc: Doc) -> list[int]:
 
 def lowers(doc: Doc) -> list[str]:
     """Each token's ``lower_``, in order."""
-    cached = doc.user_data.get(_LOWERS)
-    if cached is None or cached[0] != len(doc):
-        cached = doc.user_data[_LOWERS] = (len(doc), _strings(doc, LOWER))
-    return cached[1]
+    return _token_strings(doc, _LOWERS, LOWER)
 
 
 def texts(doc: Doc) -> list[str]:
     """Each token's ``text``, in order."""
-    cached = doc.user_data.get(_TEXTS)
+    return _token_strings(doc, _TEXTS, ORTH)
+
+
+def _token_strings(doc: Doc, key: str, attr: int) -> list[str]:
+    """The string of each token's ``attr`` (ORTH: ``text``, LOWER: ``lower_``), cached
+    under ``key``."""
+    cached = doc.user_data.get(key)
     if cached is None or cached[0] != len(doc):
-        cached = doc.user_data[_TEXTS] = (len(doc), _strings(doc, ORTH))
+        strings = doc.vocab.strings
+        values = [strings[h] for h in doc.to_array(attr).tolist()] if len(doc) else []
+        cached = doc.user_data[key] = (len(doc), values)
     return cached[1]
-
-
-def _strings(doc: Doc, attr: int) -> list[str]:
-    """The string of each token's ``attr`` (ORTH: ``text``, LOWER: ``lower_``)."""
-    if not len(doc):
-        return []
-    strings = doc.vocab.strings
-    return [strings[h] for h in doc.to_array(attr).tolist()]
 
 
 def sent_bounds(doc: Doc, i: int) -> tuple[int, int]:
