@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "training"))
 from prepare_data import annotated_papers, detokenize  # noqa: E402
 
 from kg.extract import extract  # noqa: E402
-from kg.nlp.pipeline import load_pipeline  # noqa: E402
+from kg.extract.pipeline import load_pipeline  # noqa: E402
 from kg.records import Paper  # noqa: E402
 
 

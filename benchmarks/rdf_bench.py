@@ -1,6 +1,7 @@
 """RDF export and SPARQL speed at ~1M triples: kg's pyoxigraph path against rdflib.
 
-A synthetic graph in the schema of :mod:`kg.graph` (deterministic: a seeded generator with
+A synthetic graph in the schema of :mod:`kg.graph.property_graph` (deterministic: a seeded
+generator with
 the shape of real corpora — a few popular datasets, tasks and models, a long tail of
 methods, results, code links, model families) is mapped to RDF once; then, in the same run:
 
@@ -33,15 +34,15 @@ from queue import Empty
 
 import networkx as nx
 
-from kg.export.rdf_files import canonical_ntriples, sorted_triples, turtle_bytes, write_rdf
+from kg.export.rdf_files import sorted_triples, turtle_bytes, write_rdf
+from kg.graph.rdf import canonical_ntriples, to_triples
 from kg.query import load_store, query
-from kg.rdf import to_triples
 
 QUERIES = sorted((Path(__file__).resolve().parent.parent / "ontology" / "queries").glob("*.rq"))
 TARGETS = {"turtle": 10.0, "ntriples": 3.0, "query": 20.0, "query_s": 1.0}
 
 
-# -- a synthetic corpus in the kg.graph schema ----------------------------------------------
+# -- a synthetic corpus in the kg.graph.property_graph schema ---------------------------
 
 def _zipf(rng: random.Random, pool: list[str], weights: list[float], k: int) -> list[str]:
     return sorted(set(rng.choices(pool, weights, k=k)))

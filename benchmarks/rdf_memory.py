@@ -1,6 +1,7 @@
 """Peak memory and time of the RDF export (``kg.export.rdf_files.write_rdf``) on its own.
 
-The synthetic graph of ``rdf_bench.py`` (the kg.graph schema, ~360 triples per paper) is
+The synthetic graph of ``rdf_bench.py`` (the kg.graph.property_graph schema, ~360 triples
+per paper) is
 built in a fresh process; then the process's RSS high-water mark is reset
 (``/proc/self/clear_refs``, Linux) and ``write_rdf`` runs, fsyncing its files like a build.
 Printed: the RSS before the export (graph + interpreter), the peak during it, the peak
@@ -49,7 +50,7 @@ def _reset_peak() -> bool:
 def write_rdf_in_memory(g, out: Path, shards: int = 0) -> None:
     """The RDF export as written before the streaming writer (kg 2026-11, commit 31cd9b3)."""
     from kg.export.rdf_files import canonical, jsonld_bytes, shard_lines, turtle_bytes
-    from kg.rdf import to_triples
+    from kg.graph.rdf import to_triples
 
     nt, triples = canonical(to_triples(g))
     files = {"graph.nt": nt, "graph.ttl": turtle_bytes(triples),

@@ -273,8 +273,8 @@ def child_refs(args: argparse.Namespace) -> dict[str, Any]:
     import spacy
 
     from kg.extract import extract
+    from kg.extract.pipeline import load_pipeline
     from kg.ingest import read_papers
-    from kg.nlp.pipeline import load_pipeline
 
     papers = list(read_papers([Path(p) for p in args.inputs]))
     texts = [t for p in papers for t in (p.title, p.abstract)]

@@ -22,12 +22,12 @@ from typing import Any
 
 #: public name → module that defines it
 _EXPORTS = {
-    "BuildOptions": "kg.build",
+    "BuildOptions": "kg.options",
     "build": "kg.build",
     "build_exports": "kg.build",
     "sample_corpus_path": "kg.build",
     "extract": "kg.extract",
-    "build_graph": "kg.graph",
+    "build_graph": "kg.graph.property_graph",
     "read_papers": "kg.ingest",
     "load": "kg.load",
     "query": "kg.query",

@@ -1,6 +1,6 @@
 """Questions a researcher asks of the graph, as flat functions over the typed graph.
 
-Every function takes the ``networkx.MultiDiGraph`` of :mod:`kg.graph` (from
+Every function takes the ``networkx.MultiDiGraph`` of :mod:`kg.graph.property_graph` (from
 :func:`kg.build.build` or :func:`kg.load.load`) and returns plain values — lists, tuples,
 dataclass rows, pandas DataFrames or new networkx graphs — never hidden state. All answers
 are deterministic: ties are broken by name, then node id.
@@ -30,9 +30,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kg.graph import PAPER_ROLES
-from kg.normalize import name_key
+from kg.graph.schema import PAPER_ROLES
 from kg.records import ENTITY_TYPES
+from kg.util.normalize import name_key
 
 __all__ = [
     "LOWER_IS_BETTER",
@@ -150,7 +150,7 @@ def find_entity(G: nx.MultiDiGraph, name: str, type: str | None = None) -> str:
     Tried in order, first tier with a match wins: the node id (``entity:gsm8k`` or just
     ``gsm8k``) or a display name returned by this module ("MATH [Task]"); the exact name
     or label; the name or label ignoring case; any alias
-    ignoring case; the same ``kg.normalize.name_key`` ("gpt4" finds "GPT-4"). Several
+    ignoring case; the same ``kg.util.normalize.name_key`` ("gpt4" finds "GPT-4"). Several
     matches in one tier go to the entity in most papers, then the smallest id. ``type``
     restricts the search to one entity type.
 

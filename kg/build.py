@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,11 +21,12 @@ from typing import Any
 import networkx as nx
 from tqdm import tqdm
 
-from kg.atomic import atomic_write, staged_directory
-from kg.extraction_store import ExtractionStore
-from kg.graph import build_graph, edge_counts, entity_counts
+from kg.graph.property_graph import build_graph, edge_counts, entity_counts
+from kg.options import BuildOptions, BuildReport
 from kg.records import Extraction, Paper
 from kg.resolve import resolve
+from kg.store.extractions import ExtractionStore
+from kg.util.atomic import atomic_write, staged_directory
 
 #: Files ``kg build`` writes (besides shards).
 EXPORT_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "graph.html",
@@ -38,45 +38,6 @@ CACHE_COMMIT_EVERY = 500
 def sample_corpus_path() -> Path:
     """The 139-paper sample corpus that ships in the package (a daily-papers page dump)."""
     return Path(str(resources.files("kg.data").joinpath("sample", "daily-papers-aug-20.txt")))
-
-
-@dataclass
-class BuildOptions:
-    """How to run the stages (the CLI's options)."""
-
-    workers: int = 1
-    engine: str = "local"  # local | dask
-    scheduler: str | None = None
-    cache_dir: Path | None = None
-    pipeline: str | None = None
-    base_iri: str | None = None
-    shards: int = 0
-    max_view_nodes: int = 5000
-    quiet: bool = False
-
-
-@dataclass
-class BuildReport:
-    """What ``report.json`` says about a build."""
-
-    inputs: list[str] = field(default_factory=list)
-    papers: int = 0
-    ingest: dict[str, Any] = field(default_factory=dict)
-    entities_per_type: dict[str, int] = field(default_factory=dict)
-    edges_per_relation: dict[str, int] = field(default_factory=dict)
-    nodes: int = 0
-    edges: int = 0
-    cache: dict[str, int] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "inputs": self.inputs, "papers": self.papers, "ingest": self.ingest,
-            "entities_per_type": self.entities_per_type,
-            "edges_per_relation": self.edges_per_relation,
-            "nodes": self.nodes, "edges": self.edges, "cache": self.cache,
-            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
-        }
 
 
 @contextmanager
@@ -116,8 +77,8 @@ def iter_extractions(papers: list[Paper], options: BuildOptions, report: BuildRe
 
     cache = None
     if options.cache_dir is not None:
-        from kg.cache import ExtractionCache
         from kg.extract import extractor_version
+        from kg.store.cache import ExtractionCache
 
         cache = ExtractionCache(options.cache_dir, extractor_version(options.pipeline))
     unsaved: list[tuple[Paper, Extraction]] = []

@@ -62,10 +62,11 @@ def build(inputs, out_dir, fmt, workers, engine, scheduler, cache_dir, no_cache,
     Hugging Face daily-papers page). Writes graph.ttl, graph.nt, graph.jsonld,
     graph.graphml, graph.html, extractions.jsonl and report.json.
     """
-    from kg.build import BuildOptions, build_exports
-    from kg.cache import default_cache_dir
+    from kg.build import build_exports
     from kg.engines.local import default_workers
     from kg.ingest import InputError
+    from kg.options import BuildOptions
+    from kg.store.cache import default_cache_dir
 
     options = BuildOptions(
         workers=workers or default_workers(), engine=engine, scheduler=scheduler,
@@ -111,9 +112,10 @@ def extract(inputs, out_file, fmt, workers, strict, quiet) -> None:
     Writes one JSON object per paper (the extraction contract, see
     kg/data/extraction.schema.json) without building the graph.
     """
-    from kg.build import BuildOptions, BuildReport, iter_extractions
+    from kg.build import iter_extractions
     from kg.export import write_extractions
     from kg.ingest import IngestReport, InputError, read_papers
+    from kg.options import BuildOptions, BuildReport
 
     report = IngestReport()
     try:

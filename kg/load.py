@@ -2,7 +2,7 @@
 
 GraphML is the lossless round trip (JSON-encoded list/dict attributes are decoded); a
 build directory is read through its ``graph.graphml``; RDF exports go through
-:mod:`kg.rdf` when present.
+:mod:`kg.graph.rdf` when present.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.graph import JSON_ATTRIBUTES
+from kg.graph.schema import JSON_ATTRIBUTES
 
 
 def _decode(attrs: dict) -> dict:
@@ -55,7 +55,7 @@ def load(path: str | Path) -> nx.MultiDiGraph:
     if suffix in (".graphml", ".xml"):
         return read_graphml(p)
     if suffix in (".ttl", ".nt", ".jsonld", ".json"):
-        from kg.rdf import graph_from_rdf
+        from kg.graph.rdf import graph_from_rdf
 
         return graph_from_rdf(p)
     raise ValueError(

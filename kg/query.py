@@ -5,8 +5,9 @@ in ontology/queries/ 9× to ~1,900× faster (geometric mean ~50×; benchmarks/rd
 and the answers are the same (tests/test_query.py compares both engines on every query).
 
 A graph is any of: a build directory (its ``graph.ttl``), a ``.ttl`` / ``.nt`` /
-``.jsonld`` file, a ``pyoxigraph.Store``, or a networkx graph of :mod:`kg.graph` (mapped
-on the fly). Files are loaded into an in-memory store once per process and reused while
+``.jsonld`` file, a ``pyoxigraph.Store``, or a networkx graph of
+:mod:`kg.graph.property_graph` (mapped on the fly). Files are loaded into an in-memory store
+once per process and reused while
 the file is unchanged, so a notebook can ask many questions cheaply.
 
 Results come back as :class:`Rows`: a sequence of dicts of plain Python values (IRIs as
@@ -37,7 +38,7 @@ from pyoxigraph import (
     Store,
 )
 
-from kg.rdf import DCAT, PREFIXES, RDF, XSD, prefixes, to_store
+from kg.graph.rdf import DCAT, PREFIXES, RDF, XSD, prefixes, to_store
 
 Term = NamedNode | BlankNode | Literal
 FORMATS = ("table", "csv", "json")

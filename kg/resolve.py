@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from kg.normalize import is_acronym, name_key, norm_name
 from kg.records import ENTITY_TYPES, Extraction
+from kg.util.normalize import is_acronym, name_key, norm_name
 
 _SIZE_SUFFIX = re.compile(
     r"^(?P<family>.*?[A-Za-z0-9.])[\s\-_:]*(?<![\d.])(?P<size>\d+(?:\.\d+)?\s?[BMKT])"

@@ -9,7 +9,7 @@ from kg.records import Entity, Extraction, Mention, Paper, Relation, Result, Spa
 
 @lru_cache(maxsize=1)
 def _blank():
-    from kg.nlp.pipeline import blank
+    from kg.extract.pipeline import blank
 
     return blank()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from kg.nlp.abbreviations import Abbreviation, find_abbreviations
-from kg.nlp.tokenizer import make_nlp
+from kg.extract.doc.abbreviations import Abbreviation, find_abbreviations
+from kg.extract.doc.tokenizer import make_nlp
 
 
 def pairs(text: str) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ import pytest
 from helpers import ent, extraction, paper, rel, result
 
 from kg import analysis as A
-from kg.graph import build_graph
+from kg.graph.property_graph import build_graph
 
 
 def _corpus() -> nx.MultiDiGraph:

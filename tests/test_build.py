@@ -9,8 +9,9 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from kg.build import EXPORT_FILES, BuildOptions, build_exports, sample_corpus_path
+from kg.build import EXPORT_FILES, build_exports, sample_corpus_path
 from kg.cli import cli
+from kg.options import BuildOptions
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((REPO / "kg" / "data" / "extraction.schema.json").read_text())

@@ -11,18 +11,12 @@ import pytest
 from helpers import ent, extraction, paper
 
 import kg.engines
-from kg.build import (
-    EXPORT_FILES,
-    BuildOptions,
-    BuildReport,
-    build_exports,
-    extract_papers,
-    sample_corpus_path,
-)
-from kg.cache import ExtractionCache
+from kg.build import EXPORT_FILES, build_exports, extract_papers, sample_corpus_path
 from kg.extract import extractor_version
+from kg.extract.pipeline import default_pipeline_path
 from kg.ingest import read_papers
-from kg.nlp.pipeline import default_pipeline_path
+from kg.options import BuildOptions, BuildReport
+from kg.store.cache import ExtractionCache
 
 VOLATILE_REPORT_KEYS = ("timings_s", "cache")
 

@@ -14,11 +14,12 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import RdfFormat, parse
 
-from kg.build import EXPORT_FILES, BuildOptions, build_exports, sample_corpus_path
+from kg.build import EXPORT_FILES, build_exports, sample_corpus_path
 from kg.cli import cli
 from kg.engines import run_extraction
 from kg.engines.local import CHUNK, MIN_CHUNK, chunk_size, extract_local
 from kg.ingest import read_papers
+from kg.options import BuildOptions
 
 #: Papers in the test input: several chunks per worker, a few seconds per build.
 N_PAPERS = 100

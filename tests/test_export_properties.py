@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from kg.export.graphml import write_graphml
 from kg.export.html import render_html
 from kg.export.rdf_files import write_rdf
-from kg.graph import build_graph
+from kg.graph.property_graph import build_graph
 from kg.ingest.text import clean_abstract, clean_title
 from kg.load import load
 

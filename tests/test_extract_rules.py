@@ -10,16 +10,16 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from kg.nlp.code_links import find_code_links, normalize_url
-from kg.nlp.filters import is_generic
-from kg.nlp.paper import paper_extraction
-from kg.nlp.typing import shape_type
+from kg.extract.doc.code_links import find_code_links, normalize_url
+from kg.extract.doc.filters import is_generic
+from kg.extract.doc.mention_types import shape_type
+from kg.extract.paper.extraction import paper_extraction
 from kg.records import Paper
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    import kg.nlp.pipeline  # noqa: F401  registers the factories
+    import kg.extract.pipeline  # noqa: F401  registers the factories
 
     tokenizer = {"@tokenizers": "kg.scientific_tokenizer.v1"}
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": tokenizer}})
@@ -82,7 +82,7 @@ def test_filter_drops_generic_entities_from_the_doc(nlp):
 def test_trim_cuts_headline_verbs_and_inner_verbs_off_spans(text, kept):
     from spacy.tokens import Span
 
-    from kg.nlp.filters import trim_span
+    from kg.extract.doc.filters import trim_span
 
     doc = spacy.blank("en")(text)
     assert trim_span(Span(doc, 0, len(doc), label="Method")).text == kept
@@ -97,7 +97,7 @@ def test_trim_cuts_headline_verbs_and_inner_verbs_off_spans(text, kept):
 def test_dataset_names_keep_their_year_or_edition(text, name_end, kept):
     from spacy.tokens import Span
 
-    from kg.nlp.filters import EntityFilter
+    from kg.extract.doc.filters import EntityFilter
 
     doc = spacy.blank("en")(text)
     start = next(i for i, t in enumerate(doc) if t.text[0].isupper())

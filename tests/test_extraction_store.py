@@ -6,7 +6,7 @@ import pytest
 from helpers import ent, extraction
 
 from kg.export import write_extractions
-from kg.extraction_store import ExtractionStore
+from kg.store.extractions import ExtractionStore
 
 
 def _records():

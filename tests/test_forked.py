@@ -9,11 +9,11 @@ import pytest
 from helpers import ent, extraction, paper, rel
 
 import kg.export.html
-from kg.atomic import staged_directory
-from kg.build import BuildOptions, BuildReport
 from kg.export import write_all
-from kg.forked import can_fork, in_child
-from kg.graph import build_graph
+from kg.graph.property_graph import build_graph
+from kg.options import BuildOptions, BuildReport
+from kg.util.atomic import staged_directory
+from kg.util.forked import can_fork, in_child
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs os.fork")
 

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 import spacy
 
-from kg.nlp.gazetteer import (
+from kg.extract.doc.gazetteer import (
     ENTITY_FILES,
     GazetteerEntry,
     default_data_dir,
     is_case_sensitive,
     load_entries,
 )
-from kg.nlp.tokenizer import make_nlp
+from kg.extract.doc.tokenizer import make_nlp
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +226,7 @@ def test_licence_credits_are_shipped():
 # --- the saved pattern table (patterns.json) ------------------------------------------
 
 def _shipped():
-    from kg.nlp.pipeline import load_pipeline
+    from kg.extract.pipeline import load_pipeline
 
     return load_pipeline()
 
@@ -234,7 +234,7 @@ def _shipped():
 def test_shipped_pattern_table_is_what_the_tokenizer_gives():
     """patterns.json holds, for every form, exactly the ORTH/LOWER values of its tokens
     under the shipped tokenizer: re-save the pipeline (nlp.to_disk) when it is stale."""
-    from kg.nlp.gazetteer import _tokenizer_fingerprint
+    from kg.extract.doc.gazetteer import _tokenizer_fingerprint
 
     nlp = _shipped()
     gaz = nlp.get_pipe("kg_gazetteer")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpers import ent, extraction, paper, rel, result
 
-from kg.graph import build_graph, edge_counts, entity_counts
+from kg.graph.property_graph import build_graph, edge_counts, entity_counts
 
 ABSTRACT = ("We propose ReFT. ReFT outperforms SFT on GSM8K. "
             "Code: https://github.com/Foo/ReFT.")

@@ -15,7 +15,7 @@ from kg.ingest.identity import (
     paper_id,
     title_id,
 )
-from kg.normalize import norm_name
+from kg.util.normalize import norm_name
 
 
 @pytest.mark.parametrize("raw,expected", [

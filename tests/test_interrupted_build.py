@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.atomic import atomic_write
-from kg.build import EXPORT_FILES, BuildOptions, build_exports, sample_corpus_path
+from kg.build import EXPORT_FILES, build_exports, sample_corpus_path
+from kg.options import BuildOptions
+from kg.util.atomic import atomic_write
 
 GRAPH_FILES = [f for f in EXPORT_FILES if f != "report.json"]
 

@@ -12,7 +12,7 @@ import pytest
 from helpers import ent, extraction, paper, rel, result
 
 from kg.export.graphml import write_graphml
-from kg.graph import build_graph
+from kg.graph.property_graph import build_graph
 from kg.load import load
 
 #: Strings that have broken XML/GraphML/JSON round trips somewhere: markup and entities,

@@ -13,7 +13,7 @@ from pyoxigraph import RdfFormat, parse
 from rdflib import OWL, RDF, RDFS, URIRef
 from test_rdf_corpus import corpus
 
-from kg.rdf import KGO, to_triples
+from kg.graph.rdf import KGO, to_triples
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY = ONTOLOGY_DIR / "kg.ttl"

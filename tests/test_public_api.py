@@ -15,7 +15,7 @@ def test_public_names_are_functions_even_after_their_submodules_are_imported():
     for name in ("build", "query", "load", "extract", "resolve", "read_papers", "write_html"):
         assert callable(getattr(kg, name)), name
     assert kg.build.__module__ == "kg.build"
-    assert sys.modules["kg.build"].BuildOptions is kg.BuildOptions
+    assert sys.modules["kg.options"].BuildOptions is kg.BuildOptions
 
 
 def test_importing_kg_does_not_load_spacy():

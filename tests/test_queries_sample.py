@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.iri import DEFAULT_BASE
-from kg.rdf import node_id_of
+from kg.graph.iri import DEFAULT_BASE
+from kg.graph.rdf import node_id_of
 
 QUERIES = Path(__file__).resolve().parent.parent / "ontology" / "queries"
 

@@ -15,8 +15,8 @@ from test_rdf_corpus import corpus
 
 from kg.cli import cli
 from kg.export.rdf_files import write_rdf
+from kg.graph.rdf import to_rdflib, to_store
 from kg.query import Rows, load_store, query, read_query
-from kg.rdf import to_rdflib, to_store
 
 QUERIES = sorted((Path(__file__).resolve().parent.parent / "ontology" / "queries").glob("*.rq"))
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -1,4 +1,4 @@
-"""kg.rdf maps the networkx graph to RDF in the kg ontology, and reads it back."""
+"""kg.graph.rdf maps the networkx graph to RDF in the kg ontology, and reads it back."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, serialize
 from test_rdf_corpus import NASTY_ID, NASTY_NAME, NASTY_TITLE, SLASH_ID, corpus
 
-from kg import iri as I  # noqa: N812
 from kg.export.rdf_files import write_rdf
-from kg.load import load
-from kg.rdf import (
+from kg.graph import iri as I  # noqa: N812
+from kg.graph.rdf import (
     KGO,
     PROV,
     RELATION_PROPERTY,
@@ -22,6 +21,7 @@ from kg.rdf import (
     to_store,
     to_triples,
 )
+from kg.load import load
 
 R = I.DEFAULT_BASE
 

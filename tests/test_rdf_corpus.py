@@ -1,6 +1,7 @@
 """The hand-made corpus shared by the RDF, ontology, query and serve tests.
 
-Five papers built with ``kg.graph.build_graph`` from hand-written records: every node kind
+Five papers built with ``kg.graph.property_graph.build_graph`` from hand-written records:
+every node kind
 and every relation of the schema, results, code links, a resolver-made model family, and
 titles, names, ids and URLs full of characters that break naive IRIs, Turtle, JSON or CSV
 (``<>"{}|\\^`` and backtick, spaces, newlines, tabs, RTL, emoji, ``%``, ``/``, empty strings).
@@ -11,7 +12,13 @@ from __future__ import annotations
 import networkx as nx
 from helpers import ent, extraction, paper, rel, result
 
-from kg.graph import ENTITY_RELATIONS, NODE_KINDS, OTHER_RELATIONS, PAPER_ROLES, build_graph
+from kg.graph.property_graph import (
+    ENTITY_RELATIONS,
+    NODE_KINDS,
+    OTHER_RELATIONS,
+    PAPER_ROLES,
+    build_graph,
+)
 from kg.records import Paper, Result, Span
 
 NASTY_NAME = 'Net<>"{}|\\^`'

@@ -158,7 +158,7 @@ def test_output_is_byte_identical_across_processes(out, tmp_path):
 def _in_memory(g, shards: int) -> dict[str, bytes]:
     """The exports as the former writer made them: every triple and line at once."""
     from kg.export.rdf_files import canonical, jsonld_bytes, shard_lines, turtle_bytes
-    from kg.rdf import to_triples
+    from kg.graph.rdf import to_triples
 
     nt, triples = canonical(to_triples(g))
     files = {"graph.nt": nt, "graph.ttl": turtle_bytes(triples),

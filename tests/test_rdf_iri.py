@@ -1,4 +1,4 @@
-"""kg.iri mints valid, readable, injective IRIs from any id, name or title."""
+"""kg.graph.iri mints valid, readable, injective IRIs from any id, name or title."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
-from kg import iri as I  # noqa: N812
-from kg.rdf import node_id_of
+from kg.graph import iri as I  # noqa: N812
+from kg.graph.rdf import node_id_of
 
 NASTY = [
     "", " ", ".", "..", "-", "%", "%20", "%2D", "a b", "a/b", "a\\b", "a?b#c", "<x>", '"q"',

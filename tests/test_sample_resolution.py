@@ -32,7 +32,7 @@ def test_expected_merges_give_one_node(graph, forms):
 
 
 def test_no_two_entity_nodes_share_a_normalised_name(graph):
-    from kg.normalize import name_key
+    from kg.util.normalize import name_key
 
     seen: dict[tuple[str, str], str] = {}
     for n, d in graph.nodes(data=True):

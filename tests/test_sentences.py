@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp.sentences import sentence_of, sentence_spans
-from kg.nlp.tokenizer import make_nlp
+from kg.extract.doc.sentences import sentence_of, sentence_spans
+from kg.extract.doc.tokenizer import make_nlp
 
 
 def sentences(text: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from kg.nlp.tokenizer import make_nlp
+from kg.extract.doc.tokenizer import make_nlp
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_hyphen_suffixes_are_configurable():
 def test_shipped_pipeline_saves_the_codes_tokenizer(nlp):
     """Plain ``spacy.load`` restores the saved patterns over the code's: a pipeline saved
     before a tokenizer change would give other spaCy users the old behaviour."""
-    from kg.nlp.pipeline import default_pipeline_path
+    from kg.extract.pipeline import default_pipeline_path
 
     saved = spacy.load(default_pipeline_path()).tokenizer
     assert saved.to_bytes(exclude=["vocab"]) == nlp.tokenizer.to_bytes(exclude=["vocab"])
@@ -108,7 +108,7 @@ def test_shipped_pipeline_saves_the_codes_tokenizer(nlp):
 def test_load_pipeline_tokenizes_with_the_code_not_the_saved_copy(nlp, tmp_path):
     from spacy.attrs import ORTH
 
-    from kg.nlp.pipeline import load_pipeline
+    from kg.extract.pipeline import load_pipeline
 
     changed = make_nlp()
     changed.tokenizer.add_special_case("GPT-4o", [{ORTH: "GPT"}, {ORTH: "-4o"}])
@@ -121,7 +121,7 @@ def test_saved_patterns_do_not_depend_on_the_hash_seed():
     import subprocess
     import sys
 
-    code = ("from kg.nlp.tokenizer import make_nlp; import hashlib, sys; "
+    code = ("from kg.extract.doc.tokenizer import make_nlp; import hashlib, sys; "
             "sys.stdout.write(hashlib.sha256(make_nlp().tokenizer.to_bytes()).hexdigest())")
     digests = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               check=True, env={"PYTHONHASHSEED": seed}).stdout

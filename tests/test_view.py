@@ -17,7 +17,7 @@ from helpers import ent, extraction, paper, rel, result
 from kg.cli import cli
 from kg.export.graphml import write_graphml
 from kg.export.html import render_html, write_html
-from kg.graph import build_graph
+from kg.graph.property_graph import build_graph
 from kg.view.demo import demo_graph, synthetic_graph
 from kg.view.layout import layout
 from kg.view.payload import safe_link, script_json

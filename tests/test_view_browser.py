@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from kg.export.html import write_html
-from kg.graph import build_graph
+from kg.graph.property_graph import build_graph
 from kg.records import Entity, Extraction, Mention, Paper
 from kg.view.browser import browser, chromium_path, click_node, node_point, open_view
 from kg.view.demo import demo_records, synthetic_graph

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from wordfreq import zipf_frequency
 
-from kg.normalize import word_set
+from kg.util.normalize import word_set
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "kg" / "data" / "gazetteer"

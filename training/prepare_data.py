@@ -14,7 +14,7 @@ Sources:
   the shared dev set are never annotated nor trained on), projected onto the text: every
   occurrence of an entity's name or alias becomes a span. Model is folded into Method
   (SciREX has one label for both; ``--model-label`` keeps it apart) and
-  :mod:`kg.nlp.typing` separates them with the gazetteer, name shapes and context.
+  :mod:`kg.extract.doc.mention_types` separates them with the gazetteer, name shapes and context.
 
 A fixed 15% of the annotated papers (by a hash of the arXiv id) is held out: never
 trained on nor used to choose a model, only to report figures on unseen papers. Another
@@ -37,8 +37,8 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Doc, DocBin
 
-import kg.nlp.tokenizer  # noqa: F401  (registers kg.scientific_tokenizer.v1)
-from kg.normalize import norm_name
+import kg.extract.doc.tokenizer  # noqa: F401  (registers kg.scientific_tokenizer.v1)
+from kg.util.normalize import norm_name
 
 ROOT = Path(__file__).resolve().parent
 SCIREX_TYPES = {"Method": "Method", "Task": "Task", "Metric": "Metric", "Material": "Dataset"}
@@ -215,7 +215,7 @@ def annotated_extractions(nlp, shared: Path, splits: set[str], roles=None, keep=
     ``relation_keep`` / ``types`` (the pipeline's components or the training scripts'
     feature-capturing stand-ins): the examples of the learned role and keep models. Each
     pair is yielded before the next paper is processed."""
-    from kg.nlp.paper import paper_extraction
+    from kg.extract.paper.extraction import paper_extraction
     from kg.records import Paper
 
     gold, papers = {}, {}
@@ -298,7 +298,7 @@ def main() -> None:
     ap.add_argument("--no-scirex", action="store_true", help="train on own annotations only")
     ap.add_argument("--model-label", action="store_true",
                     help="keep Model as a label of its own (default: fold it into Method, "
-                         "as SciREX does; kg.nlp.typing separates them)")
+                         "as SciREX does; kg.extract.doc.mention_types separates them)")
     args = ap.parse_args()
     rng = random.Random(13)
     tokenizer = {"@tokenizers": "kg.scientific_tokenizer.v1"}

@@ -32,10 +32,10 @@ from train_roles import role_examples
 from train_types import fit_types
 from train_typing import examples, typed_names
 
-from kg.nlp.linear import OneVsRest
-from kg.nlp.name_classifier import NameClassifier
-from kg.nlp.pipeline import assemble, default_pipeline_path, save_pipeline
-from kg.nlp.role_model import ROLES
+from kg.extract.doc.mention_types import NameClassifier
+from kg.extract.learn import OneVsRest
+from kg.extract.paper.roles import ROLES
+from kg.extract.pipeline import assemble, default_pipeline_path, save_pipeline
 
 ROOT = Path(__file__).resolve().parent
 

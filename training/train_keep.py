@@ -20,9 +20,9 @@ from pathlib import Path
 
 from prepare_data import ROOT, annotated_extractions, split_of
 
-from kg.nlp.keep_model import EntityKeep, keep_features
-from kg.nlp.linear import BinaryLogistic
-from kg.nlp.pipeline import default_pipeline_path, load_pipeline, optional_pipe, save_pipeline
+from kg.extract.learn import BinaryLogistic
+from kg.extract.paper.keep import EntityKeep, keep_features
+from kg.extract.pipeline import default_pipeline_path, load_pipeline, optional_pipe, save_pipeline
 
 #: Candidate L2 strengths and keep thresholds, chosen between on the dev split.
 L2S = (0.3, 1.0, 3.0, 10.0)

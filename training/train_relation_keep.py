@@ -22,9 +22,9 @@ from pathlib import Path
 from prepare_data import annotated_extractions, split_of
 from train_keep import reference_scorer, refit_main
 
-from kg.nlp.linear import BinaryLogistic
-from kg.nlp.pipeline import optional_pipe
-from kg.nlp.relation_keep import RelationKeep
+from kg.extract.learn import BinaryLogistic
+from kg.extract.paper.relations import RelationKeep
+from kg.extract.pipeline import optional_pipe
 
 #: Candidate L2 strengths and keep thresholds, chosen between on the dev split.
 L2S = (0.3, 1.0, 3.0, 10.0)

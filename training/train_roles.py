@@ -18,9 +18,9 @@ from pathlib import Path
 
 from prepare_data import ROOT, annotated_extractions, split_of
 
-from kg.nlp.linear import OneVsRest
-from kg.nlp.pipeline import default_pipeline_path, load_pipeline, optional_pipe, save_pipeline
-from kg.nlp.role_model import ROLES, role_features
+from kg.extract.learn import OneVsRest
+from kg.extract.paper.roles import ROLES, role_features
+from kg.extract.pipeline import default_pipeline_path, load_pipeline, optional_pipe, save_pipeline
 
 
 class _Capture:

@@ -24,9 +24,9 @@ from pathlib import Path
 from prepare_data import annotated_extractions, split_of
 from train_keep import reference_scorer, refit_main
 
-from kg.nlp.linear import OneVsRest
-from kg.nlp.pipeline import optional_pipe
-from kg.nlp.type_model import TYPES, PaperTypes, type_features
+from kg.extract.learn import OneVsRest
+from kg.extract.paper.types import TYPES, PaperTypes, type_features
+from kg.extract.pipeline import optional_pipe
 
 #: Candidate L2 strengths, chosen between on the dev split.
 L2S = (0.03, 0.1, 0.3, 1.0)

@@ -16,9 +16,8 @@ from pathlib import Path
 
 from prepare_data import ROOT, annotated_papers
 
-from kg.nlp.name_classifier import NameClassifier, name_features
-from kg.nlp.pipeline import default_pipeline_path, load_pipeline, save_pipeline
-from kg.nlp.typing import shape_type
+from kg.extract.doc.mention_types import NameClassifier, name_features, shape_type
+from kg.extract.pipeline import default_pipeline_path, load_pipeline, save_pipeline
 
 
 def typed_names(shared: Path, split: str) -> list[tuple[str, str]]:

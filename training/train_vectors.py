@@ -36,8 +36,8 @@ from pathlib import Path
 
 from prepare_data import ROOT, detokenize, sample_id, shared_dev_titles, split_of
 
-from kg.nlp.pipeline import load_pipeline
-from kg.normalize import norm_name
+from kg.extract.pipeline import load_pipeline
+from kg.util.normalize import norm_name
 
 #: First tokens of SciREX's structural lines ("section : Introduction"), not prose.
 MARKERS = {"section", "subsection", "subsubsection", "document"}

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING
 
+from kg.options import BuildOptions
 from kg.records import Extraction, Paper
-
-if TYPE_CHECKING:
-    from kg.build import BuildOptions
 
 ENGINES = ("local", "dask")
 

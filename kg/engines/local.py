@@ -44,7 +44,7 @@ def _warm_up(pipeline: str | None) -> None:
     Best effort: a pipeline that fails to load fails the first chunk instead, with its
     own error (an initializer error would only say "broken pool")."""
     try:
-        from kg.nlp.pipeline import load_pipeline
+        from kg.extract.pipeline import load_pipeline
 
         load_pipeline(pipeline)("")
     except Exception:  # noqa: BLE001,S110 - reported by the first chunk
@@ -68,7 +68,7 @@ def start_pool(workers: int, pipeline: str | None = None) -> ProcessPoolExecutor
 
 def _extract_chunk(args: tuple[list[dict], str | None]) -> list[dict]:
     papers, pipeline = args
-    from kg.nlp.pipeline import load_pipeline
+    from kg.extract.pipeline import load_pipeline
 
     nlp = load_pipeline(pipeline)
     return [e.to_json() for e in extract((Paper.from_json(p) for p in papers), nlp=nlp)]
@@ -94,7 +94,7 @@ def extract_local(
     the caller shuts it down.
     """
     if workers <= 1 and pool is None:
-        from kg.nlp.pipeline import load_pipeline
+        from kg.extract.pipeline import load_pipeline
 
         yield from extract(papers, nlp=load_pipeline(pipeline))
         return

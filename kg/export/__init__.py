@@ -5,17 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from kg.atomic import atomic_write
-from kg.extraction_store import ExtractionStore, extraction_line
+from kg.options import BuildOptions, BuildReport
 from kg.records import Extraction
-
-if TYPE_CHECKING:
-    from kg.build import BuildOptions, BuildReport
-
+from kg.store.extractions import ExtractionStore, extraction_line
+from kg.util.atomic import atomic_write
 
 #: Largest graph whose GraphML and HTML exports run in a forked child beside the RDF
 #: export. The child shares the graph's pages copy-on-write, but reading an object writes
@@ -51,7 +47,7 @@ def write_all(g: nx.MultiDiGraph, extractions: Iterable[Extraction] | Extraction
     from kg.export.graphml import write_graphml
     from kg.export.html import write_html
     from kg.export.rdf_files import write_rdf
-    from kg.forked import can_fork, in_child
+    from kg.util.forked import can_fork, in_child
 
     out.mkdir(parents=True, exist_ok=True)
     t_all = time.perf_counter()

@@ -1,8 +1,8 @@
-"""GraphML export that keeps the graph schema of :mod:`kg.graph`.
+"""GraphML export that keeps the graph schema of :mod:`kg.graph.property_graph`.
 
 GraphML values are scalars, so the list and dict attributes named in
-``kg.graph.JSON_ATTRIBUTES`` are written as JSON strings (sorted keys, ASCII escapes, no
-spaces to spare) and :func:`kg.load` decodes them. Characters XML 1.0 cannot hold are
+``kg.graph.schema.JSON_ATTRIBUTES`` are written as JSON strings (sorted keys, ASCII
+escapes, no spaces to spare) and :func:`kg.load` decodes them. Characters XML 1.0 cannot hold are
 dropped from plain strings (ingest has removed them from paper text already). Other
 tools (Gephi, yEd, igraph) see readable strings; the schema version is in the graph
 attribute ``kg_schema``.
@@ -20,8 +20,8 @@ from typing import Any
 import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriterLxml
 
-from kg.atomic import atomic_write
-from kg.graph import JSON_ATTRIBUTES
+from kg.graph.schema import JSON_ATTRIBUTES
+from kg.util.atomic import atomic_write
 
 #: Characters XML 1.0 cannot carry (C0 controls but tab/LF/CR, U+FFFE/FFFF, surrogates).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -34,7 +34,7 @@ import networkx as nx
 from markupsafe import Markup
 from pyvis.network import Network
 
-from kg.atomic import atomic_write
+from kg.util.atomic import atomic_write
 from kg.view import style
 from kg.view.layout import layout
 from kg.view.payload import edge_items, node_info, node_look, script_json

@@ -20,7 +20,7 @@ lines), so it holds a few chunks of lines, not the graph's ~360 triples per pape
 helpers (:func:`canonical`, :func:`turtle_bytes`, :func:`jsonld_bytes`,
 :func:`shard_lines`) make the same bytes and remain for small graphs and tests.
 
-Every file goes through :mod:`kg.atomic`: a build killed mid-way leaves the old file.
+Every file goes through :mod:`kg.util.atomic`: a build killed mid-way leaves the old file.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ from pathlib import Path
 import networkx as nx
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
-from kg.atomic import atomic_write
-from kg.rdf import RDF, XSD, gc_paused, iter_ntriples, prefixes
+from kg.graph.rdf import RDF, XSD, canonical_ntriples, gc_paused, iter_ntriples, prefixes
+from kg.util.atomic import atomic_write
 
 #: Files :func:`write_rdf` writes (shards come on top).
 RDF_FILES = ("graph.ttl", "graph.nt", "graph.jsonld")
@@ -66,17 +66,6 @@ def canonical(triples: list[Triple]) -> tuple[bytes, list[Triple]]:
             keep.append(order[-1])
         nt = b"\n".join([lines[i] for i in keep]) + b"\n" if keep else b""
         return nt, [triples[i] for i in keep]
-
-
-def canonical_ntriples(triples: Iterable[Triple]) -> bytes:
-    """Sorted, unique canonical N-Triples lines (a canonical form: no blank nodes)."""
-    with gc_paused():
-        lines = serialize(triples, format=RdfFormat.N_TRIPLES).splitlines()
-        lines.sort()
-        unique = [a for a, b in zip(lines, lines[1:], strict=False) if a != b]
-        if lines:
-            unique.append(lines[-1])
-        return b"\n".join(unique) + b"\n" if unique else b""
 
 
 def sorted_triples(nt: bytes) -> list[Triple]:
@@ -187,7 +176,7 @@ def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:
 @contextlib.contextmanager
 def sorted_lines(lines: Iterable[str], workdir: Path, chunk: int = CHUNK
                  ) -> Iterator[Iterator[bytes]]:
-    """The N-Triples ``lines`` (:func:`kg.rdf.iter_ntriples`) sorted, unique, as UTF-8
+    """The N-Triples ``lines`` (:func:`kg.graph.rdf.iter_ntriples`) sorted, unique, as UTF-8
     (each ending in a newline), with at most ~two chunks of ``chunk`` lines in memory:
     :func:`sorted_runs`, merged (``heapq.merge``). Lines sort the same with or without
     their newline: no line is a proper prefix of another, since every line ends with its
@@ -392,7 +381,7 @@ class _JsonLdChunks:
                          + _json_str(o.value) + "}")
             else:
                 value = '{"@value":' + _json_str(o.value) + "}"
-        else:  # pragma: no cover - kg.rdf mints no blank nodes or triple terms
+        else:  # pragma: no cover - kg.graph.rdf mints no blank nodes or triple terms
             raise ValueError(f"cannot write {o!r} as JSON-LD")
         return key, value
 
@@ -440,7 +429,7 @@ def write_rdf(g: nx.MultiDiGraph, out: str | Path, base: str | None = None,
     two graphs. Returns the paths written.
 
     Memory stays bounded by ``chunk`` (N-Triples lines per sorted run), not by the graph:
-    lines come one at a time from the mapping (:func:`kg.rdf.iter_ntriples`), sorted runs
+    lines come one at a time from the mapping (:func:`kg.graph.rdf.iter_ntriples`), sorted runs
     are spilled to a temporary folder inside ``out`` and merged, and the three files are
     written from the merged stream together, :data:`OUT_CHUNK` lines at a time. The bytes
     are those of the in-memory :func:`canonical` / :func:`turtle_bytes` /

@@ -1,7 +1,7 @@
 """One paper per real paper: duplicates across and within inputs are merged once.
 
 Two records are the same paper when they share the id, the arXiv id, the DOI or the
-normalised title (``kg.normalize.norm_name``). The first copy wins; the later copy only
+normalised title (``kg.util.normalize.norm_name``). The first copy wins; the later copy only
 fills what the first lacks (authors, date, links, metadata keys), so reading a BibTeX file
 after a JSONL file adds DOIs without changing ids. A later copy with another title is a
 different paper under a colliding id: it is dropped with a warning and fills nothing.
@@ -14,8 +14,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from kg.normalize import norm_name
 from kg.records import Paper
+from kg.util.normalize import norm_name
 
 _OPTIONAL = ("authors", "date", "url", "arxiv_id", "doi")
 

@@ -25,8 +25,8 @@ from typing import Any
 from kg.ingest.errors import InputError
 from kg.ingest.fields import InvalidRecord, as_text, authors_of, split_fields
 from kg.ingest.text import MAX_ABSTRACT_CHARS, clean_abstract, clean_title, truncate
-from kg.normalize import norm_name
 from kg.records import Paper
+from kg.util.normalize import norm_name
 
 _ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[a-z]{2})?/\d{7})"
 _VERSION = r"(?:v\d+)?"

@@ -4,7 +4,7 @@ The extractor reports character offsets into ``title`` and ``abstract``; those o
 only stable if every later stage sees exactly the text stored in the ``Paper``. So all
 cleaning happens here and nowhere after.
 
-Titles get :func:`kg.normalize.clean_text` (NFKC, control characters and lone surrogates
+Titles get :func:`kg.util.normalize.clean_text` (NFKC, control characters and lone surrogates
 removed, whitespace folded). Abstracts keep their characters (NFC only, no compatibility
 folding of "²" or "ﬁ"); line breaks and tabs become spaces, other control characters and
 lone surrogates are dropped, runs of whitespace fold to one space. Markup such as
@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kg.normalize import clean_text
+from kg.util.normalize import clean_text
 
 #: Longest abstract kept; longer ones are cut (with a warning). Real abstracts are < 5,000.
 MAX_ABSTRACT_CHARS = 20_000
@@ -27,7 +27,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean_title(s: str) -> str:
-    """:func:`kg.normalize.clean_text`, with a fast path for plain printable ASCII (where
+    """:func:`kg.util.normalize.clean_text`, with a fast path for plain printable ASCII (where
     NFKC and control removal change nothing), which most titles and names are."""
     if s.isascii() and s.isprintable():
         return " ".join(s.split())

@@ -1,9 +1,10 @@
 """Graphs for trying, testing and benchmarking the view without running the extractor.
 
-:func:`demo_graph` is a small hand-written corpus pushed through :func:`kg.graph.build_graph`
-(so it has real evidence, aliases and results); :func:`synthetic_graph` builds large graphs
-that follow the schema of :mod:`kg.graph` directly, with the shape real corpora have: a
-few popular datasets and tasks, a long tail of entities that one paper mentions.
+:func:`demo_graph` is a small hand-written corpus pushed through
+:func:`kg.graph.property_graph.build_graph` (so it has real evidence, aliases and results);
+:func:`synthetic_graph` builds large graphs
+that follow the schema of :mod:`kg.graph.property_graph` directly, with the shape real
+corpora have: a few popular datasets and tasks, a long tail of entities that one paper mentions.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import random
 
 import networkx as nx
 
-from kg.graph import SCHEMA_VERSION, build_graph
+from kg.graph.property_graph import SCHEMA_VERSION, build_graph
 from kg.records import (
     ENTITY_TYPES,
     ROLES,

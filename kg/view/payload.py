@@ -63,7 +63,8 @@ def safe_link(url: Any) -> str | None:
 
 
 def paper_link(attrs: dict) -> str | None:
-    """The graph's ``link``, else the same fallback :mod:`kg.graph` uses; http(s) only."""
+    """The graph's ``link``, else the same fallback :mod:`kg.graph.property_graph` uses;
+    http(s) only."""
     for candidate in (
         attrs.get("link"),
         attrs.get("url"),

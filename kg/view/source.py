@@ -1,7 +1,7 @@
 """Read a graph for ``kg view``: a GraphML file or a build directory holding one.
 
 Stop-gap until the command goes through :func:`kg.load`: GraphML keeps lists and dicts
-as JSON strings (:data:`kg.graph.JSON_ATTRIBUTES`), decoded here.
+as JSON strings (:data:`kg.graph.property_graph.JSON_ATTRIBUTES`), decoded here.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.graph import JSON_ATTRIBUTES
+from kg.graph.schema import JSON_ATTRIBUTES
 
 
 def _decode(attrs: dict) -> dict:

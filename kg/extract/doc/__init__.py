@@ -1,0 +1,1 @@
+"""spaCy components over one doc: candidate mentions and statement candidates."""

@@ -1,0 +1,169 @@
+"""Entity–entity relations the text states: outperforms, based_on, evaluated_on, used_for.
+
+Sentence rules find explicit statements ("ReFT significantly outperforms SFT", "X is built
+on Y", "we evaluate X on D"). The head is the entity the clause is about: the nearest
+entity before the cue. Paper-level rules (:func:`paper_relations`) then tie what the paper
+proposes to the datasets it evaluates on and the tasks it addresses, which abstracts say
+through the paper's structure rather than in one sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.doc.views import doc_text, sent_of, span_text
+
+if not Doc.has_extension("relations"):
+    Doc.set_extension("relations", default=None)
+
+_OUTPERFORM = re.compile(
+    r"\b(?:outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|beat(?:s|ing)?|exceed(?:s|ed|ing)?|"
+    r"(?:is|are|was|were|being)\s+(?:\w+\s+)?(?:better|stronger|superior)\s+(?:than|to)|"
+    r"improves?\s+(?:up)?on|(?:outperform|outperforms)|"
+    r"(?:better|higher|faster|stronger|more\s+(?:accurate|efficient|robust))\s+(?:\w+\s+){0,3}?than|"
+    r"superior\s+to|superiority\s+over|(?:gains?|improvements?|advantages?)\s+over|"
+    r"(?:improv|enhanc|boost)(?:es|ed|ing)\s+(?:[\w%@+.-]+\s+){0,25}?over)\b",
+    re.IGNORECASE,
+)
+_BASED_ON = re.compile(
+    r"\b(?:based\s+on|built\s+(?:up)?on|builds\s+(?:up)?on|building\s+(?:up)?on|"
+    r"extends?|extending|extension\s+of|variant\s+of|fine-?tun(?:e|es|ed|ing)(?:\s+(?:from|on))?|"
+    r"initiali[sz]ed\s+(?:from|with)|employs?|employing|leverag(?:e|es|ing)|"
+    r"adopts?|adopting|inspired\s+by|derived\s+from|trained\s+from|on\s+top\s+of)\b",
+    re.IGNORECASE,
+)
+_EVALUATE = re.compile(
+    r"\b(?:evaluat(?:e|es|ed|ing)|experiments?|test(?:s|ed)?|benchmark(?:s|ed)?|"
+    r"achiev(?:e|es|ed|ing)|results?\s+on|accuracy\s+on|performance\s+on|score[sd]?)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(?:not(?!\s+only)|fails?\s+to|cannot|never|no)\b", re.IGNORECASE)
+#: The clause's subject is the paper's own contribution ("our method outperforms X").
+_OWN = re.compile(
+    r"\b(?:our|we|ours|it|the\s+proposed|this\s+(?:method|model|approach|framework|system|work))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class RelationCandidate:
+    """A relation found in one sentence, between two entity spans of the doc.
+
+    ``head`` is None when the sentence's subject is the paper's own contribution named
+    without its name ("our method outperforms X"); the paper-level step fills it in.
+    """
+
+    head: Span | None
+    rel: str
+    tail: Span
+    sent_start: int
+    sent_end: int
+    confidence: float
+    #: The cue the rule matched, lower-cased ("outperforms", "fine-tuned on", ...).
+    cue: str = ""
+
+
+def _is_system(span: Span) -> bool:
+    return span.label_ in ("Method", "Model")
+
+
+def _cue_index(sent: Span, pattern: re.Pattern) -> list[tuple[int, int]]:
+    """Character spans (doc offsets) of cue matches inside the sentence."""
+    base = sent.start_char
+    return [(base + m.start(), base + m.end()) for m in pattern.finditer(span_text(sent))]
+
+
+def sentence_relations(doc: Doc) -> list[RelationCandidate]:
+    """Explicitly stated relations, one sentence at a time."""
+    out: list[RelationCandidate] = []
+    ents_by_sent: dict[int, list[Span]] = {}
+    for ent in doc.ents:
+        ents_by_sent.setdefault(sent_of(ent).start, []).append(ent)
+    for sent in doc.sents:
+        ents = ents_by_sent.get(sent.start, [])
+        if len(ents) < 2:
+            continue
+        text = span_text(sent)
+        negated = bool(_NEGATION.search(text))
+        for rel, pattern, conf in (("outperforms", _OUTPERFORM, 0.7), ("based_on", _BASED_ON, 0.6)):
+            if rel == "outperforms" and negated:
+                continue
+            for c_start, c_end in _cue_index(sent, pattern):
+                cue = " ".join(doc_text(doc)[c_start:c_end].lower().split())
+                heads = [e for e in ents if e.end_char <= c_start and _is_system(e)]
+                tails = [e for e in ents if e.start_char >= c_end and _is_system(e)]
+                if not tails:
+                    continue
+                head = _subject(heads) if heads else None
+                lead = doc_text(doc)[heads[-1].end_char if heads else sent.start_char: c_start]
+                if rel == "outperforms" and _OWN.search(lead):
+                    head = None
+                elif head is None:
+                    continue
+                for tail in _coordinated(tails, doc):
+                    if head is None or tail.text != head.text:
+                        out.append(RelationCandidate(head, rel, tail, sent.start_char,
+                                                     sent.end_char, conf, cue))
+        evaluate = _EVALUATE.search(text)
+        if evaluate:
+            systems = [e for e in ents if _is_system(e)]
+            datasets = [e for e in ents if e.label_ == "Dataset"]
+            if systems and datasets:
+                head = _subject(systems)
+                for ds in datasets:
+                    if ds.start > head.start:
+                        out.append(RelationCandidate(head, "evaluated_on", ds, sent.start_char,
+                                                     sent.end_char, 0.6,
+                                                     evaluate.group(0).lower()))
+    return out
+
+
+def _subject(heads: list[Span]) -> Span:
+    """The clause's subject among entities before a cue: the first one, unless a closer one
+    is separated from it by a clause break."""
+    return heads[0] if len(heads) == 1 else _last_after_break(heads)
+
+
+def _last_after_break(heads: list[Span]) -> Span:
+    doc = heads[0].doc
+    subject = heads[0]
+    for prev, cur in zip(heads, heads[1:], strict=False):
+        between = doc[prev.end: cur.start].text
+        if any(b in between for b in (";", ". ", " while ", " whereas ", " and then ")):
+            subject = cur
+    return subject
+
+
+def _coordinated(tails: list[Span], doc: Doc) -> list[Span]:
+    """The first tail and the entities coordinated with it ("X, Y and Z")."""
+    out = [tails[0]]
+    for prev, cur in zip(tails, tails[1:], strict=False):
+        between = doc[prev.end: cur.start].text.strip().lower()
+        if between in {",", "and", ", and", "or", ", or", "/", "as well as"}:
+            out.append(cur)
+        else:
+            break
+    return out
+
+
+@Language.factory("kg_relations", default_config={})
+def make_relations(nlp: Language, name: str) -> RelationFinder:
+    return RelationFinder()
+
+
+class RelationFinder:
+    """Stores :func:`sentence_relations` on ``doc._.relations``."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.relations = sentence_relations(doc) if len(doc.ents) > 1 else []
+        return doc
+
+    def to_disk(self, path, exclude=()) -> None:
+        return None
+
+    def from_disk(self, path, exclude=()) -> RelationFinder:
+        return self

@@ -1,0 +1,1 @@
+"""Decisions over one paper (its title and abstract docs together)."""

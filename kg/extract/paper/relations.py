@@ -1,0 +1,292 @@
+"""A learned keep/drop decision over each paper's relation candidates.
+
+The relation rules (:mod:`kg.extract.doc.relations` in a sentence, the paper-level ones
+below) favour recall: "employs", "leverages" or "adopts" before a name, or a
+method the paper merely uses, becomes a ``based_on``; every task the paper addresses
+becomes ``used_for`` its main contribution. Annotators state far fewer. Whether a
+candidate holds shows in what the rules saw — which rules found it and through which cue,
+the types and roles of both ends, whether the head is the paper's main contribution,
+whether both ends share a sentence, how many candidates of the kind the paper has — so a
+binary logistic regression (:mod:`kg.extract.learn`) over those clues, trained on the
+project's annotations (``training/train_relation_keep.py``), scores each candidate;
+:func:`kg.extract.paper.extraction.paper_extraction` records the probability as the relation's
+confidence and drops those under the threshold stored with the model. The shipped model's
+threshold is 0: on the project's dev split no threshold gained enough relation F1 to
+trust (precision rises from 0.34 to 0.46 at 0.4, recall falls from 0.39 to 0.33), so it
+keeps every candidate and only ranks them — ``confidence`` is what to filter on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.doc.views import doc_text, sent_of, sent_starts, span_text
+from kg.extract.learn import ThresholdedKeep
+from kg.records import Entity, Relation
+from kg.records import Span as EvSpan
+from kg.util.normalize import is_acronym, name_key
+
+
+@dataclass
+class RelationClues:
+    """What the rules saw of one ``(head, rel, tail)`` of a paper."""
+
+    rel: str
+    #: "sentence" (a cue between two names), "own" (a cue after "our method" / "we"),
+    #: "paper" (the paper-level rules).
+    origins: set[str] = field(default_factory=set)
+    cues: set[str] = field(default_factory=set)
+    #: Fewest tokens between head and tail in a sentence that states the relation.
+    distance: int | None = None
+    #: Head and tail are named in one sentence somewhere in the paper.
+    same_sentence: bool = False
+    #: Index of the abstract sentence that first names the tail (-1: title only).
+    tail_sentence: int = -1
+    #: A sentence naming the tail speaks of "we" / "our".
+    tail_with_we: bool = False
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    """The first edge ``n`` does not exceed, as text ("<=3"), or ">last"."""
+    for e in edges:
+        if n <= e:
+            return f"<={e}"
+    return f">{edges[-1]}"
+
+
+def relation_features(clues: RelationClues, head: Entity, tail: Entity, main: Entity | None,
+                      n_same_rel: int) -> list[str]:
+    """Sorted features of one relation candidate; ``n_same_rel`` is how many candidates of
+    the same relation type the paper has."""
+    r = clues.rel
+    in_title = any(m.field == "title" for m in tail.mentions)
+    f = {f"rel:{r}", f"origins:{r}|{'+'.join(sorted(clues.origins))}",
+         f"head:{r}|{head.type}|{head.role}", f"tail:{r}|{tail.type}|{tail.role}",
+         f"ends:{r}|{head.type}|{tail.type}", f"head_main:{r}|{head is main}",
+         f"head_source:{r}|{head.source}", f"tail_source:{r}|{tail.source}",
+         f"head_mentions:{r}|{min(len(head.mentions), 3)}",
+         f"tail_mentions:{r}|{min(len(tail.mentions), 3)}", f"tail_title:{r}|{in_title}",
+         f"tail_acronym:{r}|{is_acronym(tail.name)}",
+         f"tail_words:{r}|{min(len(tail.name.split()), 4)}",
+         f"same_sentence:{r}|{clues.same_sentence}",
+         f"tail_sentence:{r}|{min(clues.tail_sentence, 4)}",
+         f"tail_with_we:{r}|{clues.tail_with_we}",
+         f"count:{r}|{_bucket(n_same_rel, (1, 2, 4, 7))}"}
+    f.update(f"origin:{r}|{o}" for o in clues.origins)
+    for cue in clues.cues:
+        f.add(f"cue:{r}|{cue}")
+        f.add(f"cue_word:{r}|{cue.split()[0]}")
+    if clues.distance is not None:
+        f.add(f"distance:{r}|{_bucket(clues.distance, (2, 5, 10, 20))}")
+    return sorted(f)
+
+
+@Language.factory("kg_relation_keep", default_config={})
+def make_relation_keep(nlp: Language, name: str) -> RelationKeep:
+    return RelationKeep()
+
+
+class RelationKeep(ThresholdedKeep):
+    """Holds the relation keep model and its threshold (empty: every candidate is kept)."""
+
+    FILE = "relation_keep.json"
+
+
+# -- The paper's relations: sentence candidates mapped onto entity names, the paper-level
+# rules, then the keep model above.
+
+def paper_relations(
+    docs: dict[str, Doc], name_of: dict[str, str], entities: list[Entity],
+    relation_keep: RelationKeep | None = None,
+) -> list[Relation]:
+    """The paper's relations from the sentence rules' candidates and the paper-level rules,
+    each (head, rel, tail) once with the first evidence found; ``relation_keep`` drops the
+    unlikely ones and gives the rest its probability as their confidence."""
+    found: dict[tuple[str, str, str], Relation] = {}
+    clues: dict[tuple[str, str, str], RelationClues] = {}
+    main = _main_contribution(entities)
+
+    def add(head: str, rel: str, tail: str, evidence: EvSpan, confidence: float,
+            origin: str, cue: str = "", distance: int | None = None) -> None:
+        if head == tail:
+            return
+        key = (head, rel, tail)
+        if key not in found:
+            found[key] = Relation(head=head, rel=rel, tail=tail, evidence=evidence,
+                                  confidence=confidence, source="rule")
+            clues[key] = RelationClues(rel)
+        c = clues[key]
+        c.origins.add(origin)
+        if cue:
+            c.cues.add(cue)
+        if distance is not None and (c.distance is None or distance < c.distance):
+            c.distance = distance
+
+    for f, d in docs.items():
+        for cand in getattr(d._, "relations", None) or []:
+            t = name_of.get(name_key(cand.tail.text))
+            if cand.head is None:  # "our method outperforms X": the paper's contribution
+                h, origin, distance = (main.name if main is not None else None), "own", None
+            else:
+                h, origin = name_of.get(name_key(cand.head.text)), "sentence"
+                distance = abs(cand.tail.start - cand.head.end)
+            if h and t:
+                add(h, cand.rel, t, EvSpan(field=f, start=cand.sent_start, end=cand.sent_end),
+                    cand.confidence, origin, cand.cue, distance)
+    # Paper-level: the paper's main contribution is evaluated on its datasets, used for its
+    # tasks and built on the methods and models it uses and on its other contributions.
+    # Abstracts state these through their structure ("We propose X … experiments on D …")
+    # more than in one sentence.
+    if main is not None:
+        for e in entities:
+            rel = _PAPER_LEVEL.get((e.type, e.role))
+            if rel is None or e is main:
+                continue
+            if rel == "based_on" and e.role == "uses" and not _near(main, e, docs):
+                continue
+            add(main.name, rel, e.name, _sentence_of(e, docs), 0.5, "paper")
+    else:
+        # A paper that contributes a dataset and no method: the dataset serves the tasks,
+        # and the models the paper runs are evaluated on it.
+        data = [e for e in entities if e.role == "proposes" and e.type == "Dataset"]
+        if data:
+            for e in entities:
+                if e.type == "Task" and e.role in ("addresses", "proposes"):
+                    add(data[0].name, "used_for", e.name, _sentence_of(e, docs), 0.5, "paper")
+                elif e.type == "Model" and e.role == "uses":
+                    add(e.name, "evaluated_on", data[0].name, _sentence_of(e, docs), 0.5,
+                        "paper")
+    # A name built from another's ("Partial LoRA", "MoE-LLaVA", "RuleRAG-ICL") extends it.
+    for e, part in _named_parts(entities):
+        add(e.name, "based_on", part.name, _sentence_of(e, docs), 0.5, "name")
+    if relation_keep and found:  # an empty model keeps all, confidences unchanged
+        found = _kept_relations(found, clues, entities, main, docs, relation_keep)
+    return [found[k] for k in sorted(found)]
+
+
+def _named_parts(entities: list[Entity]) -> list[tuple[Entity, Entity]]:
+    """(whole, part) pairs of methods and models where a form of ``part`` is a word of a
+    longer form of ``whole``: bounded by the name's ends, a space, hyphen, underscore or
+    slash, or a lower-to-upper case change ("RuleRAG")."""
+    systems = [(e, [f for f in [e.name, *e.aliases] if len(f) >= 2])
+               for e in entities if e.type in ("Method", "Model")]
+    out = []
+    for part, parts in systems:
+        for whole, wholes in systems:
+            if whole is not part and whole.name != part.name and any(
+                    _is_word_of(f, w) for w in wholes for f in parts):
+                out.append((whole, part))
+    return out
+
+
+def _is_word_of(part: str, whole: str) -> bool:
+    """Whether ``part`` occurs in the longer ``whole`` as a word (see :func:`_named_parts`)."""
+    if len(whole) <= len(part):
+        return False
+    i = whole.find(part)
+    while i >= 0:
+        end = i + len(part)
+        before = i == 0 or whole[i - 1] in _NAME_BREAKS or whole[i - 1].isspace() or (
+            whole[i - 1].islower() and part[0].isupper())
+        if before and (end == len(whole) or whole[end] in _NAME_BREAKS or whole[end].isspace()):
+            return True
+        i = whole.find(part, i + 1)
+    return False
+
+
+_NAME_BREAKS = "-_/"
+
+
+def _kept_relations(found: dict[tuple[str, str, str], Relation],
+                    clues: dict[tuple[str, str, str], RelationClues], entities: list[Entity],
+                    main: Entity | None, docs: dict[str, Doc], keep: RelationKeep
+                    ) -> dict[tuple[str, str, str], Relation]:
+    """The relations ``keep`` scores at or over its threshold, with that probability as
+    their confidence."""
+    by_name = {e.name: e for e in entities}
+    sentences = _SentenceIndex(docs)
+    per_rel = Counter(rel for _, rel, _ in found)
+    kept = {}
+    for key in sorted(found):  # in output order, so a training stand-in sees them so
+        relation = found[key]
+        head, tail = by_name[key[0]], by_name[key[2]]
+        c = clues[key]
+        head_sents, tail_sents = sentences.of(head), sentences.of(tail)
+        c.same_sentence = bool(head_sents & tail_sents)
+        c.tail_sentence = min((i for f, i in tail_sents if f == "abstract"), default=-1)
+        c.tail_with_we = any(sentences.with_we(s) for s in tail_sents)
+        p = keep.probability(relation_features(c, head, tail, main, per_rel[key[1]]))
+        if p >= keep.threshold:
+            kept[key] = dataclasses.replace(relation, confidence=round(min(p, 0.99), 3))
+    return kept
+
+
+class _SentenceIndex:
+    """Which sentences (field, index) name an entity, and which speak of "we" / "our"."""
+
+    _WE = re.compile(r"\b(?:we|our)\b", re.IGNORECASE)
+
+    def __init__(self, docs: dict[str, Doc]) -> None:
+        self.docs = docs
+        self.starts = {f: [d[i].idx for i in sent_starts(d)] if len(d) else [0]
+                       for f, d in docs.items()}
+
+    def of(self, e: Entity) -> set[tuple[str, int]]:
+        return {(m.field, bisect_right(self.starts[m.field], m.start) - 1) for m in e.mentions}
+
+    def with_we(self, sentence: tuple[str, int]) -> bool:
+        f, i = sentence
+        starts, text = self.starts[f], doc_text(self.docs[f])
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        return self._WE.search(text, starts[i], end) is not None
+
+
+_PAPER_LEVEL = {
+    ("Dataset", "evaluates_on"): "evaluated_on",
+    ("Dataset", "proposes"): "evaluated_on",
+    ("Task", "addresses"): "used_for",
+    ("Task", "proposes"): "used_for",
+    ("Method", "uses"): "based_on",
+    ("Model", "uses"): "based_on",
+    # The paper's other contributions are components of its main one.
+    ("Method", "proposes"): "based_on",
+}
+
+
+def _main_contribution(entities: list[Entity]) -> Entity | None:
+    """The proposed method or model the paper is about: named in the title if any."""
+    proposed = [e for e in entities if e.role == "proposes" and e.type in ("Method", "Model")]
+    if not proposed:
+        return None
+    return min(proposed, key=lambda e: (not any(m.field == "title" for m in e.mentions),
+                                        min(m.start for m in e.mentions)))
+
+
+def _sentence_of(e: Entity, docs: dict[str, Doc]) -> EvSpan:
+    m = next((m for m in e.mentions if m.field == "abstract"), e.mentions[0])
+    d = docs[m.field]
+    span = d.char_span(m.start, m.end, alignment_mode="expand")
+    sent = sent_of(span) if span is not None else d[:]
+    return EvSpan(field=m.field, start=sent.start_char, end=sent.end_char)
+
+
+def _near(a: Entity, b: Entity, docs: dict[str, Doc]) -> bool:
+    """Whether ``b`` is named in a sentence that also names ``a`` or speaks of "our"/"we"."""
+    doc = docs["abstract"]
+    a_sents = {sent_of(doc.char_span(m.start, m.end, alignment_mode="expand")).start
+               for m in a.mentions if m.field == "abstract"}
+    for m in b.mentions:
+        if m.field != "abstract":
+            continue
+        sent = sent_of(doc.char_span(m.start, m.end, alignment_mode="expand"))
+        low = span_text(sent).lower()
+        if sent.start in a_sents or " we " in f" {low}" or " our " in f" {low}":
+            return True
+    return False

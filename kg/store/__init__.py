@@ -1,0 +1,1 @@
+"""Where extractions are kept: the cross-build cache and a build's on-disk store."""

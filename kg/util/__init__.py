@@ -1,0 +1,1 @@
+"""Plumbing shared by the stages: atomic writes, fork helpers, name normalisation."""
