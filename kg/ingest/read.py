@@ -1,7 +1,8 @@
 """``read_papers``: every input file through its reader, into clean, unique ``Paper`` s.
 
-The order of work per file: refuse what is not text (missing, directory, binary, empty),
-pick the reader (explicit format, else extension, else content), then per record:
+The order of work per file: refuse what is not text (missing, directory, binary, empty;
+compressed files are judged by their decompressed content), pick the reader (content, with
+the extension breaking ties, or an explicit format: see ``sniff``), then per record:
 validate and clean (``identity.build_paper``), merge duplicates (``dedup``). Problems go
 to the :class:`IngestReport`; only ``strict`` makes them exceptions.
 """
@@ -14,12 +15,13 @@ from pathlib import Path
 
 from kg.ingest.context import FileContext, Record
 from kg.ingest.dedup import Deduplicator
-from kg.ingest.encoding import binary_kind, is_blank, read_head
+from kg.ingest.encoding import peek
 from kg.ingest.errors import IngestReport, InputError, Problem
 from kg.ingest.fields import InvalidRecord
 from kg.ingest.identity import build_paper
 from kg.ingest.readers import READERS
-from kg.ingest.sniff import detect_format, format_name
+from kg.ingest.sniff import Choice, choose_format, format_name
+from kg.ingest.source import CorruptInput
 from kg.ingest.text import MAX_ABSTRACT_CHARS
 from kg.records import Paper
 
@@ -64,17 +66,24 @@ def _as_list(paths: PathLike | Iterable[PathLike]) -> list[PathLike]:
 
 def _read_file(ctx: FileContext, forced: str | None, dedup: Deduplicator,
                max_abstract_chars: int | None) -> None:
+    choice: Choice | None = None
     try:
-        ctx.stats.format = fmt = _choose_format(ctx, forced)
-        for record in READERS[fmt](ctx):
+        choice = _choose_format(ctx, forced)
+        ctx.stats.format = choice.format
+        if choice.note:
+            ctx.warn(choice.note)
+        for record in READERS[choice.format](ctx):
             _add(ctx, record, dedup, max_abstract_chars)
     except InputError as exc:
+        exc = _with_hint(exc, choice)
         if ctx.strict:
-            raise
+            raise exc from None
         # Only file-level errors get here when not strict: record skips do not raise.
         ctx.report.skipped.append(exc.problem or Problem(ctx.name, None, str(exc)))
         ctx.stats.skipped += 1
         return
+    except CorruptInput as exc:  # readers catch it where they know the line; this is a net
+        ctx.skip(f"{exc}; rest of file not read")
     except OSError as exc:
         ctx.skip(f"cannot read ({exc.strerror or exc})")
         return
@@ -82,15 +91,26 @@ def _read_file(ctx: FileContext, forced: str | None, dedup: Deduplicator,
         ctx.warn(f"no valid paper in this file ({ctx.stats.skipped} record(s) skipped)")
 
 
-def _choose_format(ctx: FileContext, forced: str | None) -> str:
+def _choose_format(ctx: FileContext, forced: str | None) -> Choice:
     if ctx.path.is_dir():
         raise ctx.fail("is a directory, not an input file")
-    head = read_head(ctx.path)
-    if what := binary_kind(head):
+    head = peek(ctx.path)
+    if what := head.binary():
         raise ctx.fail(f"binary file ({what}), not paper text")
-    if is_blank(head, ctx.path.stat().st_size):
+    if head.blank:
         raise ctx.fail("empty file")
-    return forced or detect_format(ctx.path)
+    return choose_format(ctx.path, head, forced, ctx.name)
+
+
+def _with_hint(exc: InputError, choice: Choice | None) -> InputError:
+    """A reader's file-level error, plus the format the content looks like when the
+    extension or ``--format`` chose another (JSON Lines in a ``.csv``)."""
+    hint = choice.hint() if choice else None
+    if not hint or exc.problem is None or exc.problem.line is not None \
+            or exc.problem.record is not None:
+        return exc
+    problem = Problem(exc.problem.source, None, f"{exc.problem.message}; {hint}")
+    return InputError(str(problem), problem)
 
 
 def _add(ctx: FileContext, record: Record, dedup: Deduplicator,

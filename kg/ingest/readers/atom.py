@@ -22,6 +22,7 @@ from typing import Any
 from kg.ingest.context import FileContext, Record
 from kg.ingest.encoding import read_head
 from kg.ingest.identity import normalize_arxiv_id
+from kg.ingest.source import CorruptInput, open_input
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -47,7 +48,7 @@ def read_atom(ctx: FileContext) -> Iterator[Record]:
         raise ctx.fail(reason)
     root: ET.Element | None = None
     n = 0
-    with open(ctx.path, "rb") as fh:
+    with open_input(ctx.path) as fh:
         try:
             for event, elem in ET.iterparse(fh, events=("start", "end")):
                 if root is None:
@@ -64,6 +65,8 @@ def read_atom(ctx: FileContext) -> Iterator[Record]:
         except ET.ParseError as exc:
             line = exc.position[0] if exc.position else None
             ctx.skip(f"XML error ({exc}); rest of file not read", line=line)
+        except CorruptInput as exc:
+            ctx.skip(f"{exc}; rest of file not read", record=n + 1)
 
 
 def _forget(root: ET.Element, elem: ET.Element) -> None:
