@@ -121,7 +121,8 @@ def extract(inputs, out_file, fmt, workers, strict, quiet) -> None:
     try:
         papers = list(read_papers(list(inputs), format=fmt, strict=strict, report=report))
         if not papers:
-            raise InputError("no valid paper in " + ", ".join(inputs))
+            raise InputError("no valid paper in " + ", ".join(inputs)
+                             + "".join(f"\n  {p}" for p in report.skipped[:20]))
     except (InputError, OSError) as exc:
         _input_error(exc)
     # Streamed to the file as they come: the records never all sit in memory.

@@ -190,9 +190,9 @@ def sniff_content(head: bytes, whole: bool) -> Content:
                        + ("tsv" if shape == "\t" else "csv"))
     if _daily(lines):
         return Content("daily", frozenset({"daily"}) | delimited, DESCRIPTIONS["daily"])
-    return Content(None, delimited | _forced_daily(lines),
-                   "plain text, but not a daily-papers page (no title line followed by an "
-                   "abstract line)", "if it is one, give it explicitly: --format daily")
+    return Content(None, delimited, "plain text, but not a daily-papers page (no title line "
+                   "followed by an abstract line)",
+                   "if it is one, give it explicitly: --format daily")
 
 
 def _xml(text: str) -> Content:
@@ -273,7 +273,3 @@ def _daily(lines: list[str]) -> bool:
     return any(looks_like_abstract(s) and not looks_like_abstract(t)
                for t, s in zip(window, window[1:], strict=False))
 
-
-def _forced_daily(lines: list[str]) -> frozenset[str]:
-    """``--format daily`` is let through on any text that is not written in a syntax."""
-    return frozenset() if any(_SYNTAX_LINE.match(s) for s in lines[:8]) else frozenset({"daily"})
