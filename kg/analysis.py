@@ -8,9 +8,20 @@ are deterministic: ties are broken by name, then node id.
 Entities are looked up with :func:`find_entity`, so every function that takes an entity
 accepts its canonical name, any alias (case-insensitive) or its node id.
 
-Names in answers are the entities' display ``label`` (the canonical name, or
-"SAM (Segment Anything Model)" for an ambiguous acronym); when two entities share a label
-(e.g. "MATH" the Dataset and "MATH" the Task) the type is appended: "MATH [Dataset]".
+What functions return — one convention: **answers name entities by their display name**
+(the entity's ``label``: the canonical name, or "SAM (Segment Anything Model)" for an
+ambiguous acronym; when two entities share a label, e.g. "MATH" the Dataset and "MATH" the
+Task, the type is appended: "MATH [Dataset]"), and every such name is accepted back as
+input and means the same entity. Node ids appear only where they are asked for:
+:func:`find_entity` (name → id, the way into ``G`` itself), :func:`entity_name` (id →
+name), the ``id`` column of the tables (to join with :func:`to_dataframes`), the nodes of
+the graphs returned (:func:`cooccurrence`, :func:`bipartite_projection`, :func:`ego`;
+their ``name`` attribute is the display name) and ``explain_path(..., labels=False)``.
+
+Time: :func:`papers_per_period`, :func:`timeline`, :func:`risers`, :func:`fallers` and
+:func:`first_seen` read each paper's ``date`` (ISO ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``,
+as the readers store it) at the precision of the ``period`` asked for; papers whose date
+is missing or coarser than that are left out, with a warning saying how many.
 
 "Papers using X" means papers with any paper → entity edge to X (``proposes``,
 ``evaluates_on``, ``addresses``, ``uses`` or ``mentions``); the functions that count them
@@ -21,8 +32,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
+import warnings
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -35,8 +48,14 @@ from kg.records import ENTITY_TYPES
 from kg.util.normalize import name_key
 
 __all__ = [
+    "BETWEENNESS_EXACT_MAX",
+    "BETWEENNESS_SAMPLES",
+    "Community",
+    "LABEL_MEMBERS",
     "LOWER_IS_BETTER",
     "LeaderboardRow",
+    "MIN_SUPPORT",
+    "MIN_SUPPORT_SHARE",
     "bipartite_projection",
     "centrality",
     "co_usage",
@@ -45,10 +64,16 @@ __all__ = [
     "ego",
     "entity_name",
     "explain_path",
+    "fallers",
     "find_entity",
+    "first_seen",
     "leaderboard",
     "lower_is_better",
+    "papers_per_period",
     "parse_value",
+    "PERIODS",
+    "risers",
+    "timeline",
     "to_dataframes",
     "top_entities",
 ]
@@ -225,18 +250,32 @@ def top_entities(G: nx.MultiDiGraph, kind: Types = None, n: int | None = 10
 
 _MEASURES = ("degree", "pagerank", "betweenness")
 
+#: Betweenness is exact on co-occurrence networks of at most this many entities; above it,
+#: ``centrality(..., measure="betweenness")`` estimates it from
+#: :data:`BETWEENNESS_SAMPLES` sampled sources unless ``k`` says otherwise.
+BETWEENNESS_EXACT_MAX = 1_000
+#: Sources sampled (seed 0) for the betweenness estimate on larger networks.
+BETWEENNESS_SAMPLES = 300
+
 
 def centrality(G: nx.MultiDiGraph, kind: Types = None,
                measure: Literal["degree", "pagerank", "betweenness"] = "degree",
-               n: int | None = 10, k: int | None = None) -> list[tuple[str, float]]:
+               n: int | None = 10, k: int | Literal["auto"] | None = "auto"
+               ) -> list[tuple[str, float]]:
     """Which entities hold the field together?
 
     Scores are computed on the entity co-occurrence network (:func:`cooccurrence`: entities
     linked when papers use both) over *all* entity types, then the ranking is restricted to
     ``kind``. ``degree``: share of other entities an entity co-occurs with; ``pagerank``:
     weighted by the number of shared papers; ``betweenness``: how often it lies on shortest
-    paths between others (bridges between sub-fields; unweighted, cost grows as V·E, so on
-    large graphs pass ``k`` to estimate it from ``k`` sampled sources, seed 0).
+    paths between others (bridges between sub-fields; unweighted).
+
+    Exact betweenness costs one shortest-path search per entity (V·E: about a minute on
+    the co-occurrence network of 830 real papers), so by default (``k="auto"``) it is exact
+    only up to :data:`BETWEENNESS_EXACT_MAX` (1,000) entities and above that estimated
+    from :data:`BETWEENNESS_SAMPLES` (300) source entities sampled with seed 0 — the same
+    answer every run. ``k=None`` forces the exact computation, an integer ``k`` samples
+    that many sources (exact when ``k`` ≥ the number of entities).
     Returns ``(name, score)`` pairs, highest first, ties by name.
     """
     if measure not in _MEASURES:
@@ -250,14 +289,23 @@ def centrality(G: nx.MultiDiGraph, kind: Types = None,
     elif measure == "pagerank":
         scores = nx.pagerank(H, weight="weight")
     else:
-        sample = k if k is not None and k < H.number_of_nodes() else None
-        scores = nx.betweenness_centrality(H, k=sample, seed=0)
+        scores = nx.betweenness_centrality(H, k=_betweenness_sources(H.number_of_nodes(), k),
+                                           seed=0)
     names = _labels(G)
     ranked = sorted(
         ((names[e], float(scores[e])) for e in H if types is None or H.nodes[e]["type"] in types),
         key=lambda row: (-round(row[1], 12), *_sort_name(row[0])),
     )
     return ranked if n is None else ranked[:n]
+
+
+def _betweenness_sources(nodes: int, k: int | str | None) -> int | None:
+    """How many sampled sources ``centrality`` uses (``None``: all, the exact score)."""
+    if k == "auto":
+        return BETWEENNESS_SAMPLES if nodes > BETWEENNESS_EXACT_MAX else None
+    if k is not None and (not isinstance(k, int) or isinstance(k, bool) or k < 1):
+        raise ValueError(f"k must be a positive number of sources, None or 'auto', not {k!r}")
+    return k if k is not None and k < nodes else None
 
 
 # --------------------------------------------------------------------------- results
@@ -509,24 +557,76 @@ def co_usage(G: nx.MultiDiGraph, left: Types = ("Method", "Model"),
     return table
 
 
+#: How many of its most central members name a community (:attr:`Community.label`).
+LABEL_MEMBERS = 3
+
+
+@dataclass(eq=True)
+class Community(Sequence[str]):
+    """One sub-field found by :func:`communities`: a sequence of member names, most
+    central first, with a label made of the first few."""
+
+    #: The :data:`LABEL_MEMBERS` most central members, joined with " · ".
+    label: str
+    #: Display names, most central first.
+    members: list[str]
+    #: Node ids, in the order of ``members``.
+    ids: list[str]
+    #: Each member's weight inside the community: papers it shares with other members
+    #: (its weighted degree in the co-occurrence network, counting only members).
+    weights: list[int]
+    #: Distinct papers that use at least one member.
+    papers: int
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self.members[i]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.members)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(self.members[:8]) + (", …" if len(self.members) > 8 else "")
+        return (f"Community({self.label!r}, {len(self.members)} members, {self.papers} "
+                f"paper{'s' if self.papers != 1 else ''}: {shown})")
+
+
 def communities(G: nx.MultiDiGraph, types: Types = None, resolution: float = 1.0,
-                seed: int = 0, min_size: int = 2) -> list[list[str]]:
+                seed: int = 0, min_size: int = 2) -> list[Community]:
     """Which groups of entities form sub-fields (are used by the same papers)?
 
     Louvain (``networkx.community.louvain_communities``, weighted, fixed ``seed``) on the
-    entity co-occurrence network of :func:`cooccurrence` restricted to ``types``. Returns
-    each community as a sorted list of names, largest community first (ties by first
-    name); communities smaller than ``min_size`` (e.g. entities no other entity shares a
-    paper with) are left out.
+    entity co-occurrence network of :func:`cooccurrence` restricted to ``types``. Each
+    community lists its members most central first — by the papers a member shares with
+    the other members (its weighted degree inside the community), then its paper count,
+    then name — and is labelled by its first :data:`LABEL_MEMBERS`, so the first lines say
+    what the cluster is about. Largest community first (ties by label); communities
+    smaller than ``min_size`` (e.g. entities no other entity shares a paper with) are
+    left out.
     """
     H = cooccurrence(G, types)
     if H.number_of_nodes() == 0:
         return []
     parts = nx.community.louvain_communities(H, weight="weight", resolution=resolution,
                                              seed=seed)
-    groups = [sorted((H.nodes[n]["name"] for n in part), key=_sort_name) for part in parts]
-    groups = [g for g in groups if len(g) >= min_size]
-    return sorted(groups, key=lambda g: (-len(g), *_sort_name(g[0])))
+    papers = _papers_of(G)
+    out = []
+    for part in parts:
+        if len(part) < min_size:
+            continue
+        inside = {n: sum(int(w) for _, m, w in H.edges(n, data="weight") if m in part)
+                  for n in part}
+        order = sorted(part, key=lambda n: (-inside[n], -len(papers.get(n, ())),
+                                            *_sort_name(H.nodes[n]["name"]), n))
+        members = [H.nodes[n]["name"] for n in order]
+        out.append(Community(
+            label=" · ".join(members[:LABEL_MEMBERS]), members=members, ids=order,
+            weights=[inside[n] for n in order],
+            papers=len(set().union(*(papers.get(n, set()) for n in order))),
+        ))
+    return sorted(out, key=lambda c: (-len(c), *_sort_name(c.label)))
 
 
 def ego(G: nx.MultiDiGraph, entity: str, radius: int = 1,
@@ -572,6 +672,259 @@ def explain_path(G: nx.MultiDiGraph, a: str, b: str, labels: bool = True
         return path
     names = _labels(G)
     return [names.get(n) or str(G.nodes[n].get("label", n)) for n in path]
+
+
+# --------------------------------------------------------------------------- time
+
+
+#: period name → (pandas frequency, characters of an ISO date it needs: "2025-03" for a month)
+PERIODS: dict[str, tuple[str, int]] = {
+    "day": ("D", 10), "week": ("W", 10), "month": ("M", 7), "quarter": ("Q", 7),
+    "year": ("Y", 4),
+}
+_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+#: Risers and fallers need this many papers in their big window, and at least
+#: 1 in :data:`MIN_SUPPORT_SHARE` of that window's papers, unless ``min_papers`` is given.
+MIN_SUPPORT = 5
+MIN_SUPPORT_SHARE = 500
+
+
+def _freq(period: str) -> tuple[str, int]:
+    try:
+        return PERIODS[period]
+    except KeyError:
+        raise ValueError(f"unknown period {period!r} (expected one of {list(PERIODS)})") \
+            from None
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside this module."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _paper_periods(G: nx.MultiDiGraph, period: str) -> dict[str, int]:
+    """paper node → the ordinal of its ``period`` (pandas ``Period.ordinal``).
+
+    Papers without a date precise enough for ``period`` are left out with one warning.
+    Raises ``ValueError`` when no paper has one (the answer would be empty, not zero).
+    """
+    freq, need = _freq(period)
+    papers = [n for n, d in G.nodes(data=True) if d.get("kind") == "paper"]
+    nodes, days = [], []
+    for n in papers:
+        date = str(G.nodes[n].get("date") or "")
+        if _ISO_DATE.fullmatch(date) and len(date) >= need:
+            nodes.append(n)
+            days.append(date[:need] + "-01-01"[: 10 - need])
+    stamps = pd.to_datetime(pd.Series(days, dtype="object"), format="%Y-%m-%d",
+                            errors="coerce")
+    ok = stamps.notna().to_numpy()
+    ordinals = stamps[ok].dt.to_period(freq).array.asi8 if ok.any() else []
+    out = dict(zip((n for n, good in zip(nodes, ok, strict=True) if good),
+                   (int(o) for o in ordinals), strict=True))
+    if not out:
+        raise ValueError(f"no paper in the graph has a date at {period} precision "
+                         f"({len(papers)} papers); dates come from the input's date field")
+    if len(out) < len(papers):
+        warnings.warn(f"{len(papers) - len(out)} of {len(papers)} papers have no date at "
+                      f"{period} precision and are not counted", stacklevel=_caller_level())
+    return out
+
+
+def _totals(when: dict[str, int], period: str) -> pd.Series:
+    """Dated papers per period, every period from the first to the last (gaps: 0)."""
+    freq = _freq(period)[0]
+    per = pd.Series(list(when.values()), dtype="int64").value_counts()
+    lo, hi = pd.PeriodIndex.from_ordinals([per.index.min(), per.index.max()], freq=freq)
+    index = pd.period_range(lo, hi, freq=freq, name="period")
+    totals = pd.Series(0, index=index, name="papers", dtype="int64")
+    totals.iloc[(per.index - lo.ordinal).to_numpy()] = per.to_numpy()
+    return totals
+
+
+def _dated_counts(G: nx.MultiDiGraph, period: str, types: frozenset[str] | None,
+                  roles: frozenset[str]) -> tuple[pd.Series, pd.DataFrame]:
+    """(dated papers per period; entity × period paper counts in long form: columns
+    ``entity``, ``period`` (ordinal), ``papers``)."""
+    when = _paper_periods(G, period)
+    ents, ords = [], []
+    for e, ps in _papers_of(G, roles).items():
+        if types is None or G.nodes[e].get("type") in types:
+            for p in ps:
+                o = when.get(p)
+                if o is not None:
+                    ents.append(e)
+                    ords.append(o)
+    long = (pd.DataFrame({"entity": pd.Series(ents, dtype="object"),
+                          "period": pd.Series(ords, dtype="int64")})
+            .groupby(["entity", "period"]).size().rename("papers").reset_index())
+    return _totals(when, period), long
+
+
+def papers_per_period(G: nx.MultiDiGraph, period: str = "month") -> pd.Series:
+    """How many (dated) papers does each period have? The denominator of every share.
+
+    A ``Series`` indexed by every period from the first dated paper's to the last one's
+    (``PeriodIndex`` named "period"; periods without papers hold 0). ``period``: "day",
+    "week", "month", "quarter" or "year".
+    """
+    return _totals(_paper_periods(G, period), period)
+
+
+def timeline(G: nx.MultiDiGraph, entities: str | Iterable[str] | None = None,
+             kind: Types = None, period: str = "month", n: int = 10,
+             roles: str | Iterable[str] | None = None, normalize: bool = True
+             ) -> pd.DataFrame:
+    """How has the use of some entities changed over time?
+
+    One row per period (every period of :func:`papers_per_period`, gaps included), one
+    column per entity (display names): the number of that period's papers using the
+    entity, divided by the period's number of papers (``normalize=False``: the counts;
+    a period without papers has share NaN). ``entities``: names (anything
+    :func:`find_entity` accepts), in the column order wanted; by default the ``n`` entities
+    of ``kind`` with the most dated papers. Plot it with ``timeline(...).plot()``.
+    """
+    rs, types = _norm_roles(roles), _norm_types(kind)
+    totals, long = _dated_counts(G, period, types, rs)
+    if entities is None:
+        by_total = long.groupby("entity")["papers"].sum()
+        names = _labels(G)
+        chosen = sorted(by_total.index, key=lambda e: (-by_total[e], *_sort_name(names[e])))[:n]
+    else:
+        items = [entities] if isinstance(entities, str) else list(entities)
+        chosen = list(dict.fromkeys(find_entity(G, e) for e in items))
+    names = _labels(G)
+    long = long[long["entity"].isin(chosen)]
+    counts = long.pivot(index="period", columns="entity", values="papers")
+    counts.index = pd.PeriodIndex.from_ordinals(counts.index.to_numpy(), freq=totals.index.freq)
+    table = (counts.reindex(index=totals.index, columns=chosen).fillna(0).astype("int64"))
+    table.columns = pd.Index([names[e] for e in chosen], name="entity")
+    if not normalize:
+        return table
+    return table.div(totals.where(totals > 0), axis=0)
+
+
+def _movers(G: nx.MultiDiGraph, kind: Types, period: str, window: int, end: str | None,
+            min_papers: int | None, roles: str | Iterable[str] | None, rising: bool,
+            n: int | None) -> pd.DataFrame:
+    if window < 1:
+        raise ValueError(f"window must be at least one {period}, not {window}")
+    totals, long = _dated_counts(G, period, _norm_types(kind), _norm_roles(roles))
+    last = pd.Period(end, freq=totals.index.freq) if end is not None else totals.index[-1]
+    if last not in totals.index:
+        raise ValueError(f"end {str(last)!r} is outside the papers' dates "
+                         f"({totals.index[0]} to {totals.index[-1]})")
+    stop = totals.index.get_loc(last) + 1
+    if stop < 2 * window:
+        raise ValueError(f"two windows of {window} {period}(s) up to {last} need "
+                         f"{2 * window} {period}s of papers; the dates start at "
+                         f"{totals.index[0]}")
+    recent_p, before_p = totals.index[stop - window:stop], totals.index[stop - 2 * window:
+                                                                        stop - window]
+    n_recent, n_before = int(totals[recent_p].sum()), int(totals[before_p].sum())
+    if not n_recent or not n_before:
+        raise ValueError(f"no dated papers in {'the recent' if not n_recent else 'the earlier'}"
+                         f" window ({recent_p[0]}–{recent_p[-1]} vs {before_p[0]}–"
+                         f"{before_p[-1]})")
+    side = long[long["period"].between(before_p[0].ordinal, recent_p[-1].ordinal)]
+    side = side.assign(side=np.where(side["period"] >= recent_p[0].ordinal, "recent",
+                                     "before"))
+    wide = side.pivot_table(index="entity", columns="side", values="papers", aggfunc="sum",
+                            fill_value=0).reindex(columns=["before", "recent"], fill_value=0)
+    big = n_recent if rising else n_before
+    need = min_papers if min_papers is not None else max(MIN_SUPPORT,
+                                                         -(-big // MIN_SUPPORT_SHARE))
+    wide = wide[wide["recent" if rising else "before"] >= need]
+    names = _labels(G)
+    out = pd.DataFrame({
+        "entity": [names[e] for e in wide.index],
+        "type": [G.nodes[e].get("type") for e in wide.index],
+        "before": wide["before"].to_numpy(dtype="int64"),
+        "recent": wide["recent"].to_numpy(dtype="int64"),
+        "before_share": wide["before"].to_numpy() / n_before,
+        "recent_share": wide["recent"].to_numpy() / n_recent,
+        "ratio": ((wide["recent"].to_numpy() + 1) / n_recent)
+        / ((wide["before"].to_numpy() + 1) / n_before),
+        "id": list(wide.index),
+    })
+    out = out[out["ratio"] > 1] if rising else out[out["ratio"] < 1]
+    sign = -1 if rising else 1
+    support = out["recent" if rising else "before"]
+    keys = pd.DataFrame({"r": sign * out["ratio"].round(12), "s": -support,
+                         "f": out["entity"].str.casefold(), "e": out["entity"]})
+    out = out.loc[keys.sort_values(["r", "s", "f", "e"]).index].reset_index(drop=True)
+    out.attrs.update(before=f"{before_p[0]}–{before_p[-1]}", recent=f"{recent_p[0]}–"
+                     f"{recent_p[-1]}", before_papers=n_before, recent_papers=n_recent,
+                     min_papers=need)
+    return out if n is None else out.head(n)
+
+
+_MOVERS_DOC = """
+
+    Two windows of ``window`` periods: the *recent* one ends with ``end`` (a period such as
+    "2026-05"; default the last period with papers), the *before* one just precedes it.
+    For each entity of ``kind`` (default all) the share of each window's papers that use it,
+    and ``ratio`` = recent share ÷ earlier share with one paper added to both counts (so an
+    entity absent before has a finite ratio, and a few papers cannot make a huge one).
+    Minimum support: at least ``min_papers`` papers in the {big} window; by default
+    :data:`MIN_SUPPORT` (5) or 1 in :data:`MIN_SUPPORT_SHARE` (500) of that window's papers,
+    whichever is more. Returns a DataFrame, {order}: columns ``entity`` (display name),
+    ``type``, ``before`` and ``recent`` (papers), ``before_share``, ``recent_share``,
+    ``ratio`` and ``id``; ``attrs`` holds the windows, their paper counts and the support
+    used. ``n=None`` returns every entity that {verb}.
+    """
+
+
+def risers(G: nx.MultiDiGraph, kind: Types = None, period: str = "month", window: int = 3,
+           end: str | None = None, min_papers: int | None = None, n: int | None = 10,
+           roles: str | Iterable[str] | None = None) -> pd.DataFrame:
+    return _movers(G, kind, period, window, end, min_papers, roles, True, n)
+
+
+def fallers(G: nx.MultiDiGraph, kind: Types = None, period: str = "month", window: int = 3,
+            end: str | None = None, min_papers: int | None = None, n: int | None = 10,
+            roles: str | Iterable[str] | None = None) -> pd.DataFrame:
+    return _movers(G, kind, period, window, end, min_papers, roles, False, n)
+
+
+risers.__doc__ = "What is rising: the entities whose share of papers grew the most?" + \
+    _MOVERS_DOC.format(big="recent", verb="rose (ratio > 1)",
+                       order="largest ratio first (ties: more recent papers, then name)")
+fallers.__doc__ = "What is fading: the entities whose share of papers shrank the most?" + \
+    _MOVERS_DOC.format(big="earlier", verb="fell (ratio < 1)",
+                       order="smallest ratio first (ties: more earlier papers, then name)")
+
+
+def first_seen(G: nx.MultiDiGraph, kind: Types = None, period: str = "month",
+               roles: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """What is new? Each entity's first period with a (dated) paper using it.
+
+    A DataFrame, newest first (ties: more papers in that first period, then name), with
+    columns ``entity`` (display name), ``type``, ``first`` (a pandas ``Period``),
+    ``first_papers`` (papers using it in that period), ``papers`` (all its dated papers)
+    and ``id``. What is new in May 2026: ``df[df["first"] == "2026-05"]``. Entities first
+    seen in the corpus's first period may be older than the corpus: it cannot tell.
+    """
+    totals, long = _dated_counts(G, period, _norm_types(kind), _norm_roles(roles))
+    names = _labels(G)
+    first = long.sort_values(["entity", "period"]).groupby("entity").agg(
+        first=("period", "first"), first_papers=("papers", "first"), papers=("papers", "sum"))
+    out = pd.DataFrame({
+        "entity": [names[e] for e in first.index],
+        "type": [G.nodes[e].get("type") for e in first.index],
+        "first": pd.PeriodIndex.from_ordinals(first["first"].to_numpy(),
+                                              freq=totals.index.freq),
+        "first_papers": first["first_papers"].to_numpy(dtype="int64"),
+        "papers": first["papers"].to_numpy(dtype="int64"),
+        "id": list(first.index),
+    })
+    keys = pd.DataFrame({"o": -first["first"].to_numpy(), "f": -out["first_papers"],
+                         "p": -out["papers"], "c": out["entity"].str.casefold(),
+                         "e": out["entity"]})
+    return out.loc[keys.sort_values(["o", "f", "p", "c", "e"]).index].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- tables

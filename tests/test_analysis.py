@@ -338,22 +338,34 @@ def test_explain_path_none_when_unconnected_and_single_node_for_same_entity(G):
     assert A.explain_path(G, "ReFT", "reinforced fine-tuning") == ["Reinforced Fine-Tuning"]
 
 
-def test_communities_are_deterministic_sorted_and_largest_first(G):
+def test_communities_are_deterministic_and_largest_first(G):
     groups = A.communities(G)
     assert groups == A.communities(G) == A.communities(_corpus())
-    assert ["ImageNet", "ViT"] in groups
+    assert ["ImageNet", "ViT"] in [g.members for g in groups]
     assert [len(g) for g in groups] == sorted((len(g) for g in groups), reverse=True)
-    for g in groups:
-        assert g == sorted(g, key=lambda s: (s.casefold(), s))
     names = [n for g in groups for n in g]
     assert len(names) == len(set(names)) == 12
+
+
+def test_community_members_are_ordered_by_papers_shared_inside_and_label_the_group(G):
+    first, second, third = A.communities(G)
+    # p1 uses ReFT, SFT, GSM8K, SVAMP, accuracy; p2 adds SFT, GSM8K, accuracy (and GPT-4,
+    # which went to the other community): accuracy, GSM8K and SFT share 6 paper-links each.
+    assert first.members == ["accuracy", "GSM8K", "SFT", "Reinforced Fine-Tuning", "SVAMP"]
+    assert first.weights == [6, 6, 6, 4, 4] and first.papers == 2
+    assert first.label == "accuracy · GSM8K · SFT"
+    assert first.ids[:2] == ["entity:accuracy", "entity:gsm8k"]
+    assert second.label == "LoRA · WikiText-103 · GPT-4"
+    assert second.weights == sorted(second.weights, reverse=True)
+    assert third.label == "ImageNet · ViT" and third[0] == "ImageNet" and len(third) == 2
+    assert repr(third) == "Community('ImageNet · ViT', 2 members, 1 paper: ImageNet, ViT)"
 
 
 def test_communities_of_one_type_and_min_size(G):
     groups = A.communities(G, types="Dataset", min_size=1)
     assert sorted(n for g in groups for n in g) == ["GSM8K", "ImageNet", "SVAMP", "WikiText-103"]
-    assert ["GSM8K", "SVAMP"] in groups
-    assert A.communities(G, types="Dataset") == [["GSM8K", "SVAMP"]]
+    assert ["GSM8K", "SVAMP"] in [g.members for g in groups]
+    assert [g.members for g in A.communities(G, types="Dataset")] == [["GSM8K", "SVAMP"]]
 
 
 def test_centrality_degree_ranking(G):
@@ -376,6 +388,28 @@ def test_centrality_betweenness_finds_the_bridge_and_pagerank_sums_to_one(G):
         A.centrality(G, measure="closeness")
 
 
+def test_betweenness_is_sampled_by_default_only_above_the_size_limit(G, monkeypatch):
+    exact = A.centrality(G, measure="betweenness", n=None, k=None)
+    assert A.centrality(G, measure="betweenness", n=None) == exact  # 12 entities: exact
+    calls = []
+    real = nx.betweenness_centrality
+
+    def spy(H, k=None, seed=None, **kw):
+        calls.append((H.number_of_nodes(), k, seed))
+        return real(H, k=k, seed=seed, **kw)
+
+    monkeypatch.setattr(nx, "betweenness_centrality", spy)
+    monkeypatch.setattr(A, "BETWEENNESS_EXACT_MAX", 10)
+    monkeypatch.setattr(A, "BETWEENNESS_SAMPLES", 5)
+    sampled = A.centrality(G, measure="betweenness", n=None)
+    assert sampled == A.centrality(G, measure="betweenness", n=None)  # seeded: repeatable
+    A.centrality(G, measure="betweenness", k=None)
+    A.centrality(G, measure="betweenness", k=50)
+    assert calls == [(12, 5, 0), (12, 5, 0), (12, None, 0), (12, None, 0)]
+    with pytest.raises(ValueError, match="positive"):
+        A.centrality(G, measure="betweenness", k=0)
+
+
 # ----------------------------------------------------------------------------- tables
 
 
@@ -396,3 +430,21 @@ def test_to_dataframes_of_an_empty_graph_have_the_fixed_columns():
     nodes, edges = A.to_dataframes(nx.MultiDiGraph())
     assert list(nodes.columns) == ["id", "kind", "label"] and nodes.empty
     assert list(edges.columns) == ["u", "v", "key"] and edges.empty
+
+
+# ----------------------------------------------------------------------------- convention
+
+
+def test_every_name_an_answer_gives_is_accepted_back_as_the_same_entity():
+    g = _corpus()
+    g = nx.compose(g, _clash_graph())  # two entities labelled "MATH"
+    names = [n for n, _ in A.top_entities(g, None, n=None)]
+    names += [n for n, _ in A.centrality(g, n=None)]
+    names += [n for c in A.communities(g, min_size=1) for n in c]
+    names += list(A.co_usage(g).index) + [r.entity for r in A.leaderboard(g, "GSM8K")]
+    assert "MATH [Task]" in names
+    for name in names:
+        node = A.find_entity(g, name)
+        assert A.entity_name(g, node) == name
+    for c in A.communities(g):
+        assert [A.entity_name(g, i) for i in c.ids] == c.members

@@ -121,6 +121,32 @@ def test_example_answers_on_the_corpus(store):
     assert _q(store, "tasks_most_methods")[0]["name"] == "mathematical reasoning"
     aliases = {(r["name"], r["alias"]) for r in _q(store, "entity_aliases")}
     assert ("Chain-of-Thought", "CoT") in aliases and ("GSM8K", None) in aliases
+    # GSM8K: p1 (2024-01-17) and the Llama 2 paper (2023-07); p3 is dated by year only.
+    assert [(r["month"], r["papers"], r["monthPapers"], r["percent"])
+            for r in _q(store, "papers_per_month_using")] == [
+        ("2023-07", 1, 1, 100.0), ("2024-01", 1, 1, 100.0)]
+
+
+@pytest.mark.parametrize("name", ["NewNet", "oldnet", "BERT"])
+def test_papers_per_month_query_agrees_with_the_analysis_timeline(name):
+    import warnings
+
+    from test_trends import dated_corpus
+
+    from kg import analysis as A
+
+    G = dated_corpus()
+    path = next(p for p in QUERIES if p.stem == "papers_per_month_using")
+    text = path.read_text(encoding="utf-8").replace('"gsm8k"', f'"{name.lower()}"')
+    rows = list(query(G, text))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        counts = A.timeline(G, [name], normalize=False).iloc[:, 0]
+        totals = A.papers_per_period(G)
+    assert [(r["month"], r["papers"], r["monthPapers"]) for r in rows] == [
+        (str(m), int(c), int(totals[m])) for m, c in counts.items() if c]
+    assert [r["percent"] for r in rows] == [
+        round(1000 * c / totals[m]) / 10 for m, c in counts.items() if c]
 
 
 def test_rows_are_plain_python_values(store):
