@@ -12,7 +12,9 @@ the file is unchanged, so a notebook can ask many questions cheaply.
 
 Results come back as :class:`Rows`: a sequence of dicts of plain Python values (IRIs as
 ``str``, numbers as ``int``/``float``, booleans as ``bool``; unbound → ``None``), which
-also renders as a text table, SPARQL 1.1 CSV or SPARQL 1.1 JSON results.
+also renders as a text table, SPARQL 1.1 CSV or SPARQL 1.1 JSON results, shows as a table
+in a notebook (``_repr_html_``) or at a prompt, and becomes a pandas DataFrame with
+:meth:`Rows.to_dataframe`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +53,8 @@ _UPDATE = re.compile(
     r"^(?:\s|#[^\n]*\n|(?:PREFIX|BASE)\s[^\n]*)*"
     r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
 _cache: dict[Path, tuple[tuple[int, int], Store]] = {}
+#: Rows a notebook or a prompt shows of an answer (the CLI prints them all).
+_SHOWN_ROWS = 50
 _CACHE_SIZE = 2
 
 
@@ -171,11 +176,12 @@ class Rows(Sequence[dict[str, Any]]):
             w.writerow(["" if t is None else _csv_term(t) for t in row])
         return buf.getvalue()
 
-    def to_table(self, max_width: int = 60) -> str:
-        """An aligned text table for a terminal: compact IRIs, long values cut."""
+    def to_table(self, max_width: int = 60, max_rows: int | None = None) -> str:
+        """An aligned text table for a terminal: compact IRIs, long values cut; at most
+        ``max_rows`` rows shown (all by default), the count says how many there are."""
         if self.boolean is not None:
             return "yes\n" if self.boolean else "no\n"
-        cells = [[self._short(t, max_width) for t in row] for row in self.terms]
+        cells = [[self._short(t, max_width) for t in row] for row in self.terms[:max_rows]]
         widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in
                   enumerate(self.variables)]
         lines = ["  ".join(v.ljust(w) for v, w in zip(self.variables, widths, strict=True)),
@@ -183,8 +189,34 @@ class Rows(Sequence[dict[str, Any]]):
         lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
                   for r in cells]
         n = len(self.terms)
-        lines.append(f"({n} row{'s' if n != 1 else ''})")
+        more = f", {len(cells)} shown" if len(cells) < n else ""
+        lines.append(f"({n} row{'s' if n != 1 else ''}{more})")
         return "\n".join(lines) + "\n"
+
+    def to_dataframe(self):
+        """The rows as a ``pandas.DataFrame`` of plain values, one column per variable
+        (an ASK answer: one ``boolean`` column)."""
+        import pandas as pd  # only here: `kg query` need not load pandas
+
+        if self.boolean is not None:
+            return pd.DataFrame({"boolean": [self.boolean]})
+        return pd.DataFrame(list(self), columns=self.variables)
+
+    def __repr__(self) -> str:
+        return self.to_table(max_rows=_SHOWN_ROWS).rstrip("\n")
+
+    def _repr_html_(self) -> str:
+        """A notebook shows the answer as a table (values escaped: text, never markup)."""
+        if self.boolean is not None:
+            return f"<p>{'yes' if self.boolean else 'no'}</p>"
+        head = "".join(f"<th>{escape(v)}</th>" for v in self.variables)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(self._short(t, 200))}</td>" for t in row) + "</tr>"
+            for row in self.terms[:_SHOWN_ROWS])
+        n = len(self.terms)
+        more = f", {_SHOWN_ROWS} shown" if n > _SHOWN_ROWS else ""
+        return (f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+                f"<p>{n} row{'s' if n != 1 else ''}{more}</p>")
 
     def render(self, fmt: str = "table") -> str:
         """``fmt``: table, csv or json."""

@@ -244,3 +244,38 @@ def test_cli_query_errors_exit_2(build_dir, tmp_path):
     assert res.exit_code == 2 and "no graph.ttl" in res.output
     res = runner.invoke(cli, ["query", str(build_dir), str(tmp_path / "missing.rq")])
     assert res.exit_code == 2
+
+
+# ----------------------------------------------------------------------------- display
+
+
+def test_rows_show_as_an_html_table_in_a_notebook_with_text_escaped(store):
+    rows = query(store, 'SELECT ?p ?t WHERE { ?p dcterms:title ?t FILTER(CONTAINS(?t, "<b>")) }')
+    page = rows._repr_html_()
+    assert page.startswith("<table><thead><tr><th>p</th><th>t</th></tr></thead><tbody><tr>")
+    assert "&lt;b&gt;&quot;Reasoning&quot;&lt;/b&gt;" in page and "<b>" not in page
+    assert "<td>paper:p1</td>" in page  # IRIs compacted as in the text table
+    assert page.endswith("<p>1 row</p>")
+    assert query(store, "ASK { ?m a kgo:Model }")._repr_html_() == "<p>yes</p>"
+
+
+def test_long_answers_show_their_first_rows_and_say_how_many_there_are(store):
+    rows = query(store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    assert len(rows) > 50
+    assert rows._repr_html_().count("<tr>") == 51  # the header and 50 rows
+    assert rows._repr_html_().endswith(f"<p>{len(rows)} rows, 50 shown</p>")
+    text = repr(rows)
+    assert text.splitlines()[0].split() == ["s", "p", "o"] and "Rows(" not in text
+    assert text.endswith(f"({len(rows)} rows, 50 shown)") and len(text.splitlines()) == 53
+    assert rows.to_table().endswith(f"({len(rows)} rows)\n")  # what `kg query` prints: all
+
+
+def test_rows_become_a_dataframe_of_plain_values(store):
+    rows = query(store, QUERIES[0])
+    df = rows.to_dataframe()
+    assert list(df.columns) == rows.variables and len(df) == len(rows)
+    assert df.iloc[0].to_dict() == rows[0]
+    assert query(store, "ASK { ?m a kgo:Nothing }").to_dataframe().to_dict("list") == {
+        "boolean": [False]}
+    empty = query(store, "SELECT ?x WHERE { ?x a kgo:Nothing }").to_dataframe()
+    assert list(empty.columns) == ["x"] and empty.empty
