@@ -10,7 +10,8 @@ import pytest
 from kg.ingest import IngestReport, read_papers
 
 SAMPLE = Path(__file__).parents[1] / "kg" / "data" / "sample"
-HF_2024 = Path("/work/shared/corpus/hf-daily-papers-2024.jsonl")
+# The shared folder sits beside the project (../shared from the repository root).
+HF_2024 = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "hf-daily-papers-2024.jsonl"
 
 
 def read(path: Path) -> tuple[list, IngestReport]:

@@ -49,7 +49,7 @@ _TEXT_CONTROLS = set(b"\t\n\r\f\v\x1b")
 
 def read_head(path: Path, n: int = HEAD_BYTES) -> bytes:
     """The first ``n`` bytes of the (decompressed) content."""
-    return _read_head(path, n)
+    return _read_head(path, n)[0]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ class Head:
     data: bytes
     whole: bool
     compression: str | None
+    #: Why the compressed data cannot be read past ``data`` (damaged), or ``None``.
+    damage: str | None = None
 
     @property
     def blank(self) -> bool:
@@ -76,9 +78,9 @@ class Head:
 def peek(path: Path, n: int = HEAD_BYTES) -> Head:
     """What sniffing needs of ``path``: its first ``n`` content bytes."""
     kind = file_compression(path)
-    data = _read_head(path, n)
-    whole = len(data) < n if kind else path.stat().st_size <= len(data)
-    return Head(data, whole, kind)
+    data, damage = _read_head(path, n)
+    whole = not damage and (len(data) < n if kind else path.stat().st_size <= len(data))
+    return Head(data, whole, kind, damage)
 
 
 def binary_kind(head: bytes) -> str | None:

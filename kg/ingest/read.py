@@ -95,6 +95,8 @@ def _choose_format(ctx: FileContext, forced: str | None) -> Choice:
     if ctx.path.is_dir():
         raise ctx.fail("is a directory, not an input file")
     head = peek(ctx.path)
+    if head.damage and not head.data.strip():
+        raise ctx.fail(head.damage)
     if what := head.binary():
         raise ctx.fail(f"binary file ({what}), not paper text")
     if head.blank:

@@ -103,6 +103,8 @@ def detect_format(path: str | Path) -> str:
     unrecognisable file (the message says which and how to override)."""
     path = Path(path)
     head = peek(path)
+    if head.damage and not head.data.strip():
+        raise _error(path, head.damage)
     if what := head.binary():
         raise _error(path, f"binary file ({what}), not paper text")
     return choose_format(path, head).format

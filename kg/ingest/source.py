@@ -86,25 +86,18 @@ def open_input(path: Path) -> BinaryIO:
     return io.BufferedReader(_Guarded(raw, kind), BUFFER_BYTES)  # type: ignore[return-value]
 
 
-def read_head(path: Path, n: int) -> bytes:
-    """The first ``n`` bytes of the content (decompressed); fewer means the whole file."""
-    with open_input(path) as fh:
-        try:
-            return fh.read(n)
-        except CorruptInput:
-            return _partial_head(path, n)
-
-
-def _partial_head(path: Path, n: int) -> bytes:
-    """What decompresses before the damage, so a truncated file is still recognised."""
+def read_head(path: Path, n: int) -> tuple[bytes, str | None]:
+    """The first ``n`` bytes of the content (decompressed; fewer means the whole file), and
+    why the rest cannot be read when the compressed data is damaged before byte ``n``."""
     out = bytearray()
     with open_input(path) as fh:
         try:
-            while len(out) < n and (chunk := fh.read1(min(65536, n - len(out)))):
+            # read1 a step at a time: what precedes damage is kept
+            while len(out) < n and (chunk := fh.read1(n - len(out))):
                 out += chunk
-        except CorruptInput:
-            pass
-    return bytes(out)
+        except CorruptInput as exc:
+            return bytes(out), str(exc)
+    return bytes(out), None
 
 
 class _Guarded(io.RawIOBase):
@@ -122,11 +115,14 @@ class _Guarded(io.RawIOBase):
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         try:
-            n = self._inner.readinto(buffer)  # type: ignore[attr-defined]
+            # read1: one step of the decompressor, so what precedes damage comes out first
+            data = self._inner.read1(len(buffer))  # type: ignore[attr-defined]
         except EOFError:
             raise CorruptInput(f"{self._kind} data ends early (truncated file?)") from None
         except _DECODE_ERRORS as exc:
             raise CorruptInput(f"damaged {self._kind} data ({exc})") from None
+        n = len(data)
+        buffer[:n] = data
         self._out += n
         if self._out > MIN_CHECKED_BYTES and self._out > MAX_RATIO * max(1, self._raw.tell()):
             raise CorruptInput(
