@@ -7,7 +7,9 @@
   mapped back onto the original offsets.
 * Paper level on ``../shared/annotation/dev.jsonl`` with the shared ``score_gold.py``.
 * Paper level on the held-out 15% of the project's own annotations
-  (``training/annotations``; never trained on nor used for model selection).
+  (``training/annotations``; never trained on nor used for model selection): all of it
+  (``heldout``) and each source apart — ``heldout-daily`` (Hugging Face daily papers and
+  the sample corpus), ``heldout-arxiv`` (the 2025-26 arXiv cs listing), ``heldout-scirex``.
 * ``owndev``: paper level on the project's own dev split (10% of its annotations), the set
   rules are developed on (not part of the default run).
 
@@ -29,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "training"))
 
-from prepare_data import annotated_papers, detokenize  # noqa: E402
+from prepare_data import annotated_papers, detokenize, source_of  # noqa: E402
 
 from kg.extract import extract  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402
@@ -113,12 +115,18 @@ def eval_papers(shared: Path, nlp, gold_path: Path, papers: list[Paper]) -> dict
     return {k: s[k] for k in keep}
 
 
-def heldout_set(shared: Path, split: str = "heldout") -> tuple[Path, list[Paper]]:
+SOURCES = ("daily", "arxiv", "scirex")
+
+
+def heldout_set(shared: Path, split: str = "heldout", source: str | None = None
+                ) -> tuple[Path, list[Paper]]:
     """Gold file and papers of one split of the project's own annotations (``split_of``),
-    without the papers of the shared dev set."""
+    of one source (``source_of``) or all, without the papers of the shared dev set."""
     gold = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False)  # noqa: SIM115
     papers = []
     for ann, r in annotated_papers(shared, {split}):
+        if source is not None and source_of(ann["id"]) != source:
+            continue
         gold.write(json.dumps(ann) + "\n")
         papers.append(Paper(id=r["id"], title=r["title"], abstract=r["abstract"]))
     gold.close()
@@ -143,6 +151,10 @@ def main() -> None:
     if args.only in (None, "heldout"):
         gold, papers = heldout_set(args.shared)
         figures["heldout"] = eval_papers(args.shared, nlp, gold, papers)
+        for source in SOURCES:
+            gold, papers = heldout_set(args.shared, source=source)
+            if papers:
+                figures[f"heldout-{source}"] = eval_papers(args.shared, nlp, gold, papers)
     if args.only == "owndev":
         gold, papers = heldout_set(args.shared, "dev")
         figures["owndev"] = eval_papers(args.shared, nlp, gold, papers)
@@ -155,7 +167,7 @@ def main() -> None:
 
 def _table(figures: dict) -> str:
     lines = []
-    for name in ("dev", "heldout", "owndev"):
+    for name in ("dev", "heldout", *(f"heldout-{s}" for s in SOURCES), "owndev"):
         if name in figures:
             f = figures[name]
             def fmt(t: list) -> str:

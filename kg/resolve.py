@@ -20,7 +20,6 @@ expanded form. Type is the majority vote over the papers that use the entity.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -29,12 +28,7 @@ from functools import lru_cache
 from importlib import resources
 
 from kg.records import ENTITY_TYPES, Extraction
-from kg.util.normalize import is_acronym, name_key, norm_name
-
-_SIZE_SUFFIX = re.compile(
-    r"^(?P<family>.*?[A-Za-z0-9.])[\s\-_:]*(?<![\d.])(?P<size>\d+(?:\.\d+)?\s?[BMKT])"
-    r"(?P<rest>(?:[\s\-_].*)?)$"
-)
+from kg.util.normalize import display_name, family_of, is_acronym, name_key, norm_name
 
 
 @dataclass
@@ -125,15 +119,6 @@ def slugify(text: str) -> str:
     return "-".join(norm_name(text).replace(".", " ").split()) or "entity"
 
 
-def family_of(name: str) -> str | None:
-    """"Llama2-13B" → "Llama2"; "Llama 3.1 8B Instruct" → "Llama 3.1"; else None."""
-    m = _SIZE_SUFFIX.match(name.strip())
-    if not m or not m.group("family").strip(" -_"):
-        return None
-    fam = m.group("family").strip(" -_")
-    return fam if any(c.isalpha() for c in fam) else None
-
-
 @dataclass
 class _Cluster:
     """What the papers say about the names sharing one anchor key (summed per cluster)."""
@@ -163,8 +148,14 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
         anchors: dict[str, str] = {}
         for ent in ext.entities:
             longs, shorts = [], []
+            # A paper's "Mixtral 8x7B" named "Mixtral" too is not every paper's "Mixtral":
+            # the family form stays out of the variant's cluster (it is linked by variant_of).
+            fam = family_of(ent.name)
+            family_key = _key(fam) if fam else None
             for f in _forms(ent):
                 k = _key(f)
+                if k == family_key:
+                    continue
                 if k:
                     (shorts if _is_acronym(f) else longs).append(k)
             longs = list(dict.fromkeys(longs))
@@ -231,11 +222,12 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
 
 
 def _canonical_name(aliases: Counter[str]) -> str:
-    """Most frequent expanded form; acronyms only when nothing else was written."""
+    """Most frequent expanded form; acronyms only when nothing else was written; shown
+    without TeX markup (:func:`display_name`; the forms as written stay aliases)."""
     def rank(form: str) -> tuple:
         return (not _is_acronym(form), aliases[form], " " in form or "-" in form, len(form), form)
 
-    return max(aliases, key=rank)
+    return display_name(max(aliases, key=rank))
 
 
 def _unique_id(base: str, etype: str, used: set[str]) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from helpers import ent, extraction
 
-from kg.resolve import family_of, resolve
+from kg.resolve import resolve
+from kg.util.normalize import family_of
 
 
 def _node_of(res, pid, name):

@@ -27,6 +27,7 @@ usage: python training/prepare_data.py [--shared ../shared] [--out training/corp
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import os
@@ -180,14 +181,54 @@ def scirex_abstracts(shared: Path) -> dict[str, dict]:
     return out
 
 
+def annotation_files() -> list[Path]:
+    """The project's annotation files: the first annotation of each paper. Of the arXiv
+    listing's batches, those its ``log.jsonl`` records as finished and checked (a batch
+    being annotated is not read half-done); the second, independent annotations under
+    ``second/`` are only for the agreement figure."""
+    root = ROOT / "annotations"
+    arxiv = root / "arxiv-cs-2025"
+    log = arxiv / "log.jsonl"
+    done = [json.loads(line) for line in log.open(encoding="utf-8")] if log.exists() else []
+    batches = sorted(arxiv / d["file"] for d in done if d["pass"] == "first")
+    return sorted(root.glob("*.jsonl")) + batches
+
+
+def source_of(paper_id: str) -> str:
+    """Which corpus an annotated paper comes from: ``arxiv`` (the 2025-26 arXiv cs
+    listing), ``scirex`` or ``daily`` (Hugging Face daily papers and the sample corpus)."""
+    if paper_id.startswith("arXiv:"):
+        return "arxiv"
+    if paper_id.startswith("sample-") or paper_id[:4].isdigit():
+        return "daily"
+    return "scirex"
+
+
+def arxiv_abstracts(shared: Path, ids: set[str]) -> dict[str, dict]:
+    """The papers of the arXiv cs listing (``corpus/arxiv-cs-2025.jsonl.gz``) with these ids."""
+    out = {}
+    path = shared / "corpus" / "arxiv-cs-2025.jsonl.gz"
+    if ids and path.exists():
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                r = json.loads(line)
+                if r["id"] in ids:
+                    out[r["id"]] = r
+    return out
+
+
 def annotated_texts(shared: Path) -> dict[str, dict]:
     """Title and abstract of every paper the project annotated: daily papers, SciREX
-    abstracts and the sample corpus."""
+    abstracts, the sample corpus and the arXiv listing's sample."""
     papers = scirex_abstracts(shared)
     papers.update(sample_papers())
     for line in (shared / "corpus" / "hf-daily-papers-2024.jsonl").open(encoding="utf-8"):
         r = json.loads(line)
         papers[r["id"]] = r
+    arxiv_ids = {json.loads(line)["id"] for path in annotation_files()
+                 for line in path.open(encoding="utf-8")
+                 if line.strip() and line.startswith('{"id": "arXiv:')}
+    papers.update(arxiv_abstracts(shared, arxiv_ids))
     return papers
 
 
@@ -197,7 +238,7 @@ def annotated_papers(shared: Path, splits: set[str]):
     are not inflated by training on the same abstract."""
     excluded = shared_dev_titles(shared)
     papers = annotated_texts(shared)
-    for path in sorted((ROOT / "annotations").glob("*.jsonl")):
+    for path in annotation_files():
         for line in path.open(encoding="utf-8"):
             if not line.strip():
                 continue
@@ -309,7 +350,7 @@ def main() -> None:
     stats = {"scirex_train": 0, "scirex_dev": 0, "own_train": 0, "own_dev": 0,
              "own_heldout": 0, "dropped": 0}
     own_ids = frozenset(
-        json.loads(line)["id"] for path in (ROOT / "annotations").glob("*.jsonl")
+        json.loads(line)["id"] for path in annotation_files()
         for line in path.open(encoding="utf-8") if line.strip()
     )
     if not args.no_scirex:

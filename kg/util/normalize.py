@@ -72,3 +72,68 @@ def is_acronym(s: str) -> bool:
 def word_set(text: str) -> frozenset[str]:
     """A frozenset of the whitespace-separated words of ``text`` (readable word lists)."""
     return frozenset(text.split())
+
+
+#: A model name ending in a parameter count: "Llama2-13B", "Llama 3.1 8B Instruct",
+#: "Mixtral 8x7B".
+_SIZE_SUFFIX = re.compile(
+    r"^(?P<family>.*?[A-Za-z0-9.])[\s\-_:]*(?<![\d.])"
+    r"(?P<size>(?:\d+x)?\d+(?:\.\d+)?\s?[BMKT])(?P<rest>(?:[\s\-_].*)?)$"
+)
+
+
+def split_size(name: str) -> tuple[str, str, str] | None:
+    """(family, size, rest) of a sized model name: "Llama 3.1 8B Instruct" → ("Llama 3.1",
+    "8B", " Instruct"); None when the name carries no parameter count."""
+    m = _SIZE_SUFFIX.match(name.strip())
+    if not m:
+        return None
+    fam = m.group("family").strip(" -_")
+    if not fam or not any(c.isalpha() for c in fam):
+        return None
+    return fam, m.group("size"), m.group("rest")
+
+
+def family_of(name: str) -> str | None:
+    """"Llama2-13B" → "Llama2"; "Llama 3.1 8B Instruct" → "Llama 3.1"; "Mixtral 8x7B" →
+    "Mixtral"; else None."""
+    parts = split_size(name)
+    return parts[0] if parts else None
+
+
+_TEX_WRAPPER = re.compile(
+    r"\\(?:text(?:sub|super)script|text(?:bf|it|tt|sc|rm|sf)?|math(?:rm|bf|it|cal|bb|sf|tt)"
+    r"|emph|operatorname|boldsymbol)\{([^{}$]*)(?:\}|$)"
+)
+_TEX_SYMBOL = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
+               "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "rho": "ρ", "sigma": "σ",
+               "tau": "τ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "ell": "ℓ",
+               "infty": "∞", "star": "*", "ast": "*", "times": "×", "cdot": "·"}
+_TEX_COMMAND = re.compile(r"\\([A-Za-z]+)\s?")
+_MATH = re.compile(r"\$([^$]*)\$")
+_SCRIPT = re.compile(r"[\^_]\{([^{}]*)\}|[\^_](\S)")
+_TEX_ESCAPE = re.compile(r"\\([_&%#])")
+_DOUBLE_HYPHEN = re.compile(r"(?<=\w)-{2,3}(?=\w)")
+
+
+def _read_math(tex: str) -> str:
+    tex = _TEX_WRAPPER.sub(r"\1", tex)
+    tex = _TEX_COMMAND.sub(lambda m: _TEX_SYMBOL.get(m.group(1), m.group(0)), tex)
+    return _SCRIPT.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), tex)
+
+
+def display_name(form: str) -> str:
+    """``form`` as a name is shown: TeX markup read as text ("$A^*$" → "A*",
+    "mAP\\textsubscript{50" → "mAP50", "PanGu-$\\pi$" → "PanGu-π", "sched\\_ext" →
+    "sched_ext"), doubled hyphens between words made one ("Language--Image" →
+    "Language-Image"), "~" and runs of spaces made one space. The form as written stays an
+    alias; plain names come back unchanged."""
+    if not any(c in form for c in "\\$~-"):
+        return form
+    out = _MATH.sub(lambda m: _read_math(m.group(1)), form)
+    out = _TEX_WRAPPER.sub(r"\1", out)
+    out = _TEX_ESCAPE.sub(r"\1", out)
+    out = _TEX_COMMAND.sub(lambda m: _TEX_SYMBOL.get(m.group(1), m.group(0)), out)
+    out = _DOUBLE_HYPHEN.sub("-", out.replace("~", " "))
+    out = " ".join(out.replace("{", "").replace("}", "").split())
+    return out if any(c.isalnum() for c in out) else form

@@ -93,6 +93,14 @@ def _is_short_form(text: str) -> bool:
     return len([c for c in text if c.isalnum()]) >= 2
 
 
+def _is_name_list(inner: str) -> bool:
+    """Whether a parenthesis holds a list of names ("BERT, BioBERT, GPT-2"): examples of
+    what precedes it, not a short form of it. Every comma-separated item is then a short,
+    name-like form; "ReFT, code released" or "LLMs; e.g. GPT-4" are not lists of names."""
+    items = [i.strip() for i in re.split(r",\s+(?:and\s+|or\s+)?|\s+and\s+", inner)]
+    return len(items) >= 2 and all(_is_short_form(i) for i in items)
+
+
 def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Whitespace words of ``text[start:end]``, trimmed of quotes and brackets."""
     out = []
@@ -116,7 +124,7 @@ def _word_starts(long: str) -> list[bool]:
     return starts
 
 
-def _initials_matched(key: str, long: str) -> int | None:
+def initials_matched(key: str, long: str) -> int | None:
     """Most key characters that can sit on word starts in an in-order match, or None.
 
     The first key character must be the first character of ``long`` (Schwartz–Hearst).
@@ -157,7 +165,7 @@ def _best_long(key: str, text: str, words: list[tuple[int, int]]) -> tuple[int, 
         long = text[start:end]
         if text[start:words[-k][1]].lower() in _FILLERS:
             continue  # a long form starts with a content word, not "into" or "the"
-        initials = _initials_matched(key, long)
+        initials = initials_matched(key, long)
         # Several words must spell at least two of the letters with their initials.
         if initials is None or (k > 1 and initials < 2):
             continue
@@ -207,6 +215,8 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
             inner_end -= 1
         inner = text[inner_start:inner_end]
         found = None
+        if _is_name_list(m.group(1).strip()):
+            continue
         if _is_short_form(inner):
             lo = _window_start(text, s_start, open_)
             span = _match(inner, text, _words(text, lo, open_))
@@ -234,7 +244,7 @@ def _reverse(
         return None
     ls, le = inner[0][0], inner[-1][1]
     for key in _short_keys(short):
-        if len(inner) <= min(len(key) + 5, 2 * len(key)) and _initials_matched(
+        if len(inner) <= min(len(key) + 5, 2 * len(key)) and initials_matched(
             key, text[ls:le]
         ) is not None:
             return Abbreviation(short, s, e, text[ls:le], ls, le)

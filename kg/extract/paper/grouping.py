@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from kg.extract.doc.abbreviations import initials_matched as _initials_matched
 from kg.extract.doc.filters import is_generic
 from kg.extract.doc.merge import provenance
 from kg.extract.doc.views import doc_text
 from kg.extract.paper.roles import EntityGroup, MentionContext, assign_role, proposed_spans
 from kg.records import Entity, Mention
-from kg.util.normalize import is_acronym, name_key
+from kg.util.normalize import display_name, is_acronym, name_key, split_size
 
 _SOURCE_CONFIDENCE = {"gazetteer": 0.9, "model": 0.8, "rule": 0.7}
 _TITLE_PREFIX = re.compile(r"^\s*([^:]{1,40}?)\s*:\s+\S")
@@ -63,11 +64,39 @@ class _Groups:
             self.parent[hi] = lo
 
 
-def _title_prefix_span(doc: Doc, abstract: str = "") -> Span | None:
+#: "GPT-4V(ision)": a parenthesis glued to a name that only spells its last word out.
+_GLUED_PARENTHESIS = re.compile(r"(?<=[A-Za-z0-9])\([a-z]{2,}\)$")
+_SHORT_WORD = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9]{1,9})(?![\w-])")
+
+
+def _short_form_in(title: Doc, abstract: str) -> str | None:
+    """The short form of the title's several-word "X:" name that the abstract uses instead
+    of it: a capitalised word of the abstract, named at least twice, not a word of X, whose
+    letters X spells from its first letter on with at least two initials (Schwartz–Hearst,
+    as for "long form (SHORT)"): "Vim" for "Vision Mamba"."""
+    m = _TITLE_PREFIX.match(doc_text(title))
+    if not m or len(m.group(1).split()) < 2 or name_key(m.group(1)) in name_key(abstract):
+        return None
+    prefix = m.group(1)
+    counts = Counter(w for w in _SHORT_WORD.findall(abstract))
+    own_words = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", prefix)}
+    for word, n in sorted(counts.items(), key=lambda wn: (-wn[1], wn[0])):
+        if n < 2 or word.lower() in own_words or word.lower()[0] != prefix.lower()[0]:
+            continue
+        matched = _initials_matched(word.lower(), prefix)
+        if matched is not None and matched >= 2:
+            return word
+    return None
+
+
+def _title_prefix_span(doc: Doc, abstract: str = "", short: str | None = None
+                       ) -> Span | None:
     """"ReFT: Reasoning with …" → the span "ReFT", when it looks like a name.
 
     A prefix of several words ("Beyond Binary Rewards: …", "Synthetic Vision: …") is as a
-    rule a catchphrase, not a name: it counts only when the abstract uses it too.
+    rule a catchphrase, not a name: it counts only when the abstract uses it too, or uses
+    ``short``, the short form it has there ("Vision Mamba: …" and "Vim" in the abstract;
+    see :func:`_short_form_in`).
     """
     m = _TITLE_PREFIX.match(doc_text(doc))
     if not m:
@@ -76,7 +105,7 @@ def _title_prefix_span(doc: Doc, abstract: str = "") -> Span | None:
     if span is None or len(span) > 3 or is_generic(span.text):
         return None
     text = span.text
-    if len(text.split()) > 1 and name_key(text) not in name_key(abstract):
+    if len(text.split()) > 1 and name_key(text) not in name_key(abstract) and short is None:
         return None
     # A name, not a phrase: one token with a capital past the first letter or a digit,
     # or a short capitalised name.
@@ -154,7 +183,10 @@ def candidate_entities(title: Doc, abstract: Doc) -> Candidates:
     """One candidate entity per group of the paper's mentions, in order of first mention
     (title first), with its name, aliases, NER type vote, rule role and confidence."""
     docs = {"title": title, "abstract": abstract}
-    prefix = _title_prefix_span(title, doc_text(abstract))
+    prefix_short = _short_form_in(title, doc_text(abstract))
+    prefix = _title_prefix_span(title, doc_text(abstract), prefix_short)
+    if prefix is None:
+        prefix_short = None
     mentions: list[tuple[str, Span]] = [("abstract", ent) for ent in abstract.ents]
     mentions += [("title", ent) for ent in _title_entities(title, abstract, prefix)]
     prefix_key = None
@@ -166,6 +198,17 @@ def candidate_entities(title: Doc, abstract: Doc) -> Candidates:
             label = labels[0] if labels else "Method"
             mentions.append(("title", Span(title, prefix.start, prefix.end, label=label,
                                            kb_id="-|rule")))
+        if prefix_short is not None:
+            # "Vision Mamba: …" named "Vim" throughout the abstract: those are its mentions.
+            label = next(e.label_ for f, e in mentions if f == "title"
+                         and e.start == prefix.start)
+            taken = {i for _, e in mentions if e.doc is abstract for i in range(e.start, e.end)}
+            for m in re.finditer(rf"(?<![\w-]){re.escape(prefix_short)}(?![\w-])",
+                                 doc_text(abstract)):
+                span = abstract.char_span(m.start(), m.end())
+                if span is not None and taken.isdisjoint(range(span.start, span.end)):
+                    mentions.append(("abstract", Span(abstract, span.start, span.end,
+                                                      label=label, kb_id="-|rule")))
 
     groups = _Groups()
     for _, ent in mentions:
@@ -179,6 +222,30 @@ def candidate_entities(title: Doc, abstract: Doc) -> Candidates:
                 groups.union(ks, kl)
                 long_forms.add(kl)
                 defined.update((ks, kl))
+    # "Mixtral" and "Mixtral 8x7B", "DeepSeekMath" and "DeepSeekMath 7B": a name and its
+    # only sized variant in the paper are one thing, named by the sized form; "GPT-4V" and
+    # "GPT-4V(ision)" too. A family with several sizes named stays apart from them.
+    sizes: dict[str, set[str]] = {}  # family key → sizes named
+    plain: dict[str, set[str]] = {}  # family key → keys of "family size" (no suffix)
+    for _, ent in mentions:
+        parts = split_size(ent.text)
+        if parts is not None and name_key(parts[0]) in groups.parent:
+            sizes.setdefault(name_key(parts[0]), set()).add(parts[1].replace(" ", "").upper())
+            if not parts[2].strip():
+                plain.setdefault(name_key(parts[0]), set()).add(name_key(ent.text))
+        unglued = _GLUED_PARENTHESIS.sub("", ent.text)
+        if unglued != ent.text and name_key(unglued) in groups.parent:
+            groups.union(name_key(unglued), name_key(ent.text))
+            long_forms.add(name_key(unglued))
+    for fam_key, variants in sorted(plain.items()):
+        if len(sizes[fam_key]) == 1 and len(variants) == 1:
+            variant = next(iter(variants))
+            groups.union(fam_key, variant)
+            long_forms.add(variant)
+    if prefix_short is not None:
+        groups.union(prefix_key, name_key(prefix_short))
+        long_forms.add(prefix_key)
+        defined.update((prefix_key, name_key(prefix_short)))
     if prefix is not None:
         # "MALT: … Multi-Agent LLM Training": the title spells the acronym out.
         title_text = doc_text(title)
@@ -205,7 +272,7 @@ def candidate_entities(title: Doc, abstract: Doc) -> Candidates:
     for root in sorted(members, key=first_seen):
         items = sorted(members[root], key=lambda fe: (fe[0] != "title", fe[1].start_char))
         forms = Counter(e.text for _, e in items)
-        name = _pick_name(forms, long_forms)
+        name = display_name(_pick_name(forms, long_forms))
         votes: Counter[str] = Counter()
         sources: set[str] = set()
         for _, e in items:
