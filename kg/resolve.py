@@ -20,6 +20,7 @@ expanded form. Type is the majority vote over the papers that use the entity.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -96,10 +97,15 @@ def synonyms() -> dict[str, str]:
     return table
 
 
+#: "text-to-3D generation" is the task "text-to-3D" (a modality pair names the task).
+_MODALITY_TASK = re.compile(r"^(\S+-to-\S+)\s+(?:generation|synthesis)$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1 << 16)
 def _key(form: str) -> str:
     """Resolution key of a surface form (cached: each form recurs across papers)."""
-    k = name_key(form)
+    task = _MODALITY_TASK.match(form.strip())
+    k = name_key(task.group(1) if task else form)
     return synonyms().get(k, k)
 
 
@@ -199,8 +205,8 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
     used_ids: set[str] = set()
     for root in sorted(clusters):
         c = clusters[root]
-        name = _canonical_name(c.aliases)
         etype = max(ENTITY_TYPES, key=lambda t: (c.votes[t], -ENTITY_TYPES.index(t)))
+        name = _canonical_name(c.aliases, etype)
         node_id = _unique_id(f"entity:{slugify(name)}", etype, used_ids)
         label = name
         acr = sorted({a for a in c.aliases if _is_acronym(a) and _key(a) in ambiguous})
@@ -221,11 +227,19 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
                       built_with=built_with)
 
 
-def _canonical_name(aliases: Counter[str]) -> str:
-    """Most frequent expanded form; acronyms only when nothing else was written; shown
-    without TeX markup (:func:`display_name`; the forms as written stay aliases)."""
+def _canonical_name(aliases: Counter[str], etype: str = "Method") -> str:
+    """Most frequent expanded form; acronyms only when nothing else was written; for a
+    dataset or model, a form with capitals over an all-lower-case one (the benchmark is
+    "MATH", not "math"); shown without TeX markup (:func:`display_name`; the forms as
+    written stay aliases)."""
+    proper = etype in ("Dataset", "Model")
+    lowered = Counter(form.lower() for form in aliases)
+
     def rank(form: str) -> tuple:
-        return (not _is_acronym(form), aliases[form], " " in form or "-" in form, len(form), form)
+        # An acronym written in other cases too ("MATH", "Math") is the name itself.
+        expanded = not _is_acronym(form) or (proper and lowered[form.lower()] > 1)
+        return (expanded, proper and not form.islower(), aliases[form],
+                " " in form or "-" in form, len(form), form)
 
     return display_name(max(aliases, key=rank))
 

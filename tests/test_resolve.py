@@ -139,3 +139,56 @@ def test_resolution_reads_the_records_once():
     once = resolve(iter(exts))
     assert once.assignment == resolve(exts).assignment
     assert _node_of(once, "a", "Reinforced Fine-Tuning") == _node_of(once, "b", "ReFT")
+
+
+# --- one node per thing across papers (issue #20) -----------------------------------------
+
+def test_ms_coco_coco_and_mscoco_are_one_dataset():
+    # "…trained on MS COCO…", "…COCO object detection…", "…the MSCOCO captions…"
+    res = resolve([
+        extraction("a", [ent("MS COCO", "Dataset")]),
+        extraction("b", [ent("COCO", "Dataset")]),
+        extraction("c", [ent("MSCOCO", "Dataset")]),
+    ])
+    assert len({_node_of(res, p, n) for p, n in (("a", "MS COCO"), ("b", "COCO"),
+                                                  ("c", "MSCOCO"))}) == 1
+
+
+def test_a_modality_task_and_its_generation_phrasing_are_one_task():
+    # "Text-to-3D generation has seen …" / "… for text-to-3D"
+    res = resolve([
+        extraction("a", [ent("text-to-3D generation", "Task")]),
+        extraction("b", [ent("text-to-3D", "Task")]),
+        extraction("c", [ent("text-to-3D asset synthesis", "Task")]),
+    ])
+    assert _node_of(res, "a", "text-to-3D generation") == _node_of(res, "b", "text-to-3D")
+    assert _node_of(res, "c", "text-to-3D asset synthesis") != _node_of(res, "b", "text-to-3D")
+
+
+def test_a_benchmark_is_named_with_its_capitals_even_when_mostly_written_lower_case():
+    # "… on GSM8K and MATH …" in one paper, "… math word problems (math) …" in two
+    res = resolve([
+        extraction("a", [ent("MATH", "Dataset")]),
+        extraction("b", [ent("math", "Dataset")]),
+        extraction("c", [ent("math", "Dataset")]),
+    ])
+    assert res.entities[_node_of(res, "b", "math")].name == "MATH"
+
+
+def test_a_sized_variant_named_by_its_family_too_does_not_absorb_the_family():
+    # "We introduce Mixtral 8x7B … Mixtral outperforms Llama 2 70B" / "… Mixtral …"
+    res = resolve([
+        extraction("a", [ent("Mixtral 8x7B", "Model", aliases=["Mixtral"])]),
+        extraction("b", [ent("Mixtral", "Model")]),
+        extraction("c", [ent("Mixtral 8x7B", "Model")]),
+    ])
+    assert _node_of(res, "a", "Mixtral 8x7B") == _node_of(res, "c", "Mixtral 8x7B")
+    assert _node_of(res, "b", "Mixtral") != _node_of(res, "a", "Mixtral 8x7B")
+
+
+def test_distinct_things_with_close_names_stay_apart():
+    pairs = [("GPT-4", "GPT-4V", "Model"), ("Llama 2", "Llama 3", "Model"),
+             ("BERT", "RoBERTa", "Model"), ("GSM8K", "MATH", "Dataset")]
+    for a, b, etype in pairs:
+        res = resolve([extraction("p", [ent(a, etype)]), extraction("q", [ent(b, etype)])])
+        assert _node_of(res, "p", a) != _node_of(res, "q", b), (a, b)
