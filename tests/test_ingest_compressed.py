@@ -82,6 +82,21 @@ def test_content_is_sniffed_after_decompression(tmp_path):
     assert detect_format(pretty) == "json" and len(read(pretty)[0]) == 3
 
 
+def test_an_archive_inside_compression_is_named(tmp_path):
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        tar.add(FIXTURES / "papers.jsonl", arcname="papers.jsonl")
+    path = tmp_path / "papers.tar.gz"
+    path.write_bytes(buffer.getvalue())
+    papers, report = read(path)
+    assert papers == []
+    assert report.skipped[0].message == ("binary file (a tar archive (extract it first), "
+                                         "inside gzip compression), not paper text")
+
+
 def test_compression_is_told_by_content_not_by_name(tmp_path):
     plain_named_gz = tmp_path / "papers.jsonl.gz"
     plain_named_gz.write_bytes((FIXTURES / "papers.jsonl").read_bytes())

@@ -1,7 +1,8 @@
 """Input files → clean, de-duplicated :class:`~kg.records.Paper` records.
 
-One reader per format (``kg.ingest.readers``), chosen by explicit name, extension or
-content (``sniff``); shared cleaning and ids (``identity``), merging of duplicates
+One reader per format (``kg.ingest.readers``), chosen by the content with the extension
+breaking ties, or by explicit name (``sniff``); gzip, bzip2 and xz files streamed through
+a decompressor (``source``); shared cleaning and ids (``identity``), merging of duplicates
 (``dedup``) and file:line error reporting (``errors``).
 
 >>> report = IngestReport()

@@ -34,7 +34,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip-compressed"),
     (b"BZh", "bzip2-compressed"),
     (b"\xfd7zXZ\x00", "xz-compressed"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive (extract it first)"),
     (b"(\xb5/\xfd", "zstd-compressed (decompress it first)"),
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -92,10 +92,10 @@ def binary_kind(head: bytes) -> str | None:
     for magic, what in _MAGIC:
         if head.startswith(magic):
             return what
+    if head[257:262] == b"ustar":
+        return "a tar archive (extract it first)"
     if b"\x00" in head:
         return "binary data"
-    if head[257:262] == b"ustar":
-        return "a tar archive"
     controls = sum(1 for b in head if b < 0x20 and b not in _TEXT_CONTROLS)
     return "binary data" if head and controls / len(head) > 0.1 else None
 

@@ -69,7 +69,7 @@ def content_suffix(path: Path) -> str:
     suffixes = [s.lower() for s in path.suffixes]
     while suffixes and suffixes[-1] in COMPRESSED_SUFFIXES:
         suffixes.pop()
-    return suffixes[-1] if suffixes and len(path.suffixes) else ""
+    return suffixes[-1] if suffixes else ""
 
 
 def open_input(path: Path) -> BinaryIO:
