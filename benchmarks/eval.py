@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "training"))
 
 from prepare_data import annotated_papers, detokenize, source_of  # noqa: E402
+from score_results import score_results  # noqa: E402
 
 from kg.extract import extract  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402
@@ -112,7 +113,7 @@ def eval_papers(shared: Path, nlp, gold_path: Path, papers: list[Paper]) -> dict
     s = scorer.score(gold, preds, ids)
     keep = ("papers", "entity_typed", "entity_untyped", "role_accuracy_on_matched", "edges",
             "relations", "code", "per_type", "per_role")
-    return {k: s[k] for k in keep}
+    return {**{k: s[k] for k in keep}, "results": score_results(scorer, gold, preds, ids)}
 
 
 SOURCES = ("daily", "arxiv", "scirex")
@@ -179,6 +180,7 @@ def _table(figures: dict) -> str:
             lines.append(f"  role accuracy      {f['role_accuracy_on_matched']:.3f}")
             lines.append(f"  paper->entity      {fmt(f['edges'])}")
             lines.append(f"  relations          {fmt(f['relations'])}")
+            lines.append(f"  results            {fmt(f['results'])}  gold={f['results'][3]}")
             lines.append(f"  code links         {fmt(f['code'])}")
     if "scier" in figures:
         for split, f in figures["scier"].items():

@@ -14,7 +14,7 @@ from kg.extract.doc.code_links import find_code_links
 from kg.extract.doc.views import doc_text
 from kg.extract.paper.grouping import candidate_entities
 from kg.extract.paper.keep import EntityKeep
-from kg.extract.paper.relations import RelationKeep, paper_relations
+from kg.extract.paper.relations import RelationKeep, main_contribution, paper_relations
 from kg.extract.paper.results import paper_results
 from kg.extract.paper.roles import PaperRoles, mark_variants_of_proposed
 from kg.extract.paper.types import PaperTypes
@@ -55,7 +55,8 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
             entity.role = roles.decide(entity.role, entity.type, entity.source, items,
                                        abstract)
     relations = paper_relations(docs, name_of, entities, relation_keep)
-    results = paper_results(docs, name_of)
+    main = main_contribution(entities)
+    results = paper_results(docs, name_of, main.name if main is not None else None)
     code = [url for _, _, url in find_code_links(doc_text(abstract))]
     return Extraction(id=paper.id, title=paper.title, entities=entities, relations=relations,
                       results=results, code=code)

@@ -111,7 +111,7 @@ def paper_relations(
     unlikely ones and gives the rest its probability as their confidence."""
     found: dict[tuple[str, str, str], Relation] = {}
     clues: dict[tuple[str, str, str], RelationClues] = {}
-    main = _main_contribution(entities)
+    main = main_contribution(entities)
 
     def add(head: str, rel: str, tail: str, evidence: EvSpan, confidence: float,
             origin: str, cue: str = "", distance: int | None = None) -> None:
@@ -260,7 +260,7 @@ _PAPER_LEVEL = {
 }
 
 
-def _main_contribution(entities: list[Entity]) -> Entity | None:
+def main_contribution(entities: list[Entity]) -> Entity | None:
     """The proposed method or model the paper is about: named in the title if any."""
     proposed = [e for e in entities if e.role == "proposes" and e.type in ("Method", "Model")]
     if not proposed:
