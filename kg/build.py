@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import json
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
@@ -19,18 +18,20 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from tqdm import tqdm
 
 from kg.graph.property_graph import build_graph, edge_counts, entity_counts
-from kg.options import BuildOptions, BuildReport
+from kg.options import REPORT_FILE, RUN_FILE, BuildOptions, BuildReport
 from kg.records import Extraction, Paper
 from kg.resolve import resolve
 from kg.store.extractions import ExtractionStore
+from kg.util import progress
 from kg.util.atomic import atomic_write, staged_directory
 
-#: Files ``kg build`` writes (besides shards).
+#: Files ``kg build`` writes (besides shards): the same bytes for the same input and code.
 EXPORT_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "graph.html",
-                "extractions.jsonl", "report.json")
+                "extractions.jsonl", REPORT_FILE)
+#: N-Triples shards (``--shards``) are named like this.
+SHARD_GLOB = "graph-*.nt"
 #: Extractions written to the cache per commit while a build runs.
 CACHE_COMMIT_EVERY = 500
 
@@ -86,13 +87,10 @@ def iter_extractions(papers: list[Paper], options: BuildOptions, report: BuildRe
         present = cache.present(papers) if cache else set()
         todo = [p for p in papers if p.id not in present]
         cached = cache.iter_many([p for p in papers if p.id in present]) if cache else None
-        progress = tqdm(
-            total=len(papers), desc="extract", unit="paper", file=sys.stderr, delay=2,
-            disable=options.quiet or not sys.stderr.isatty(),
-        )
+        bar = progress.bar("extract", quiet=options.quiet, total=len(papers))
         # (``pool`` only when there is one: the two-argument call stays the API.)
         fresh = iter(run_extraction(todo, options, **({"pool": pool} if pool else {})))
-        with progress:
+        with bar:
             for p in papers:
                 if p.id in present:
                     yield next(cached)
@@ -106,7 +104,7 @@ def iter_extractions(papers: list[Paper], options: BuildOptions, report: BuildRe
                             cache.put_many(unsaved)
                             unsaved = []
                     yield ext
-                progress.update(1)
+                bar.update(1)
     finally:
         if cache:
             cache.put_many(unsaved)
@@ -155,7 +153,7 @@ def build_exports(
     # Everything is written inside a staging folder of ``out`` (moved in at the end): the
     # extraction records too, spilled there as they come and later renamed to
     # extractions.jsonl, so that memory holds the graph, not the records.
-    with staged_directory(out, owned=("graph-*.nt",)) as staging, \
+    with staged_directory(out, owned=(SHARD_GLOB,)) as staging, \
             ExtractionStore(staging) as store, _gc_held() as release:
         g = _graph_stages(paths, fmt, strict, options, report, ingest_report, store)
         # The collector's full passes over the graph would cost seconds in the exports
@@ -177,13 +175,15 @@ def _graph_stages(paths: list[Path], fmt: str | None, strict: bool, options: Bui
 
     with _early_pool(options) as pool:
         with _timed(report, "ingest"):
-            papers = list(read_papers(paths, format=fmt, strict=strict, report=ingest_report))
+            papers = list(progress.counted(
+                read_papers(paths, format=fmt, strict=strict, report=ingest_report),
+                "ingest", quiet=options.quiet))
         _check_input(papers, paths, report, ingest_report)
         with _timed(report, "extract"):
             store.extend(iter_extractions(papers, options, report, pool=pool))
-    with _timed(report, "resolve"):
+    with _timed(report, "resolve"), progress.stage("resolve", quiet=options.quiet):
         resolution = resolve(store)
-    with _timed(report, "graph"):
+    with _timed(report, "graph"), progress.stage("graph", quiet=options.quiet):
         return build_graph(papers, store, resolution)
 
 
@@ -194,12 +194,27 @@ def _write_exports(g: nx.MultiDiGraph, store: ExtractionStore, staging: Path,
     report.entities_per_type = entity_counts(g)
     report.edges_per_relation = edge_counts(g)
     report.nodes, report.edges = g.number_of_nodes(), g.number_of_edges()
-    write_all(g, store, staging, options, report)
+
+    def files_done() -> str:
+        return "done: " + " ".join(n for n in EXPORT_FILES if (staging / n).is_file())
+
+    with progress.stage("exports", quiet=options.quiet, status=files_done):
+        write_all(g, store, staging, options, report)
     # Wall time of the whole build (exports may overlap: their times add up to more).
     report.timings["total"] = time.perf_counter() - t_build
-    with atomic_write(staging / "report.json") as fh:
-        json.dump(report.to_json(), fh, indent=2, ensure_ascii=False, sort_keys=True)
-        fh.write("\n")
+    # report.json describes the graph (byte-stable); run.json this run (timings, cache).
+    for name, data in ((REPORT_FILE, report.report_json()), (RUN_FILE, report.run_json())):
+        with atomic_write(staging / name) as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False, sort_keys=True)
+            fh.write("\n")
+
+
+def written_files(out_dir: str | Path) -> list[str]:
+    """The files of a build in ``out_dir`` (exports, run.json, shards), in a fixed order."""
+    out = Path(out_dir)
+    names = [*EXPORT_FILES, RUN_FILE]
+    return [n for n in names if (out / n).is_file()] + sorted(
+        p.name for p in out.glob(SHARD_GLOB))
 
 
 @contextmanager

@@ -60,9 +60,10 @@ def build(inputs, out_dir, fmt, workers, engine, scheduler, cache_dir, no_cache,
 
     With no INPUTS, builds the sample corpus that ships with kg (139 papers from one
     Hugging Face daily-papers page). Writes graph.ttl, graph.nt, graph.jsonld,
-    graph.graphml, graph.html, extractions.jsonl and report.json.
+    graph.graphml, graph.html, extractions.jsonl, report.json (papers, entities, edges:
+    the same bytes for the same input) and run.json (this run's timings and cache hits).
     """
-    from kg.build import build_exports
+    from kg.build import build_exports, written_files
     from kg.engines.local import default_workers
     from kg.ingest import InputError
     from kg.options import BuildOptions
@@ -79,11 +80,8 @@ def build(inputs, out_dir, fmt, workers, engine, scheduler, cache_dir, no_cache,
         _input_error(exc)
     if not quiet:
         _print_problems(report.ingest)
-        total = report.timings.get("total", 0.0)
-        click.echo(
-            f"kg: {report.papers} papers, {report.nodes} nodes, {report.edges} edges "
-            f"→ {out_dir}/ in {total:.1f}s", err=True,
-        )
+        for line in report.summary_lines(out_dir, written_files(out_dir)):
+            click.echo(line, err=True)
 
 
 def _print_problems(ingest: dict) -> None:
@@ -102,10 +100,10 @@ def _print_problems(ingest: dict) -> None:
 @click.option("-o", "--out", "out_file", required=True, type=click.Path(dir_okay=False),
               help="Output JSON Lines file, one extraction record per paper.")
 @click.option("--format", "fmt", default=None, help="Input format (see `kg build --help`).")
-@click.option("--workers", type=int, default=1, show_default=True,
-              help="Extraction processes.")
+@click.option("--workers", type=int, default=None,
+              help="Extraction processes [default: all cores, as in `kg build`].")
 @click.option("--strict", is_flag=True, help="Stop at the first bad input record.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary on stderr.")
 def extract(inputs, out_file, fmt, workers, strict, quiet) -> None:
     """Extract entities, roles, relations, results and code links from INPUTS.
 
@@ -113,6 +111,7 @@ def extract(inputs, out_file, fmt, workers, strict, quiet) -> None:
     kg/data/extraction.schema.json) without building the graph.
     """
     from kg.build import iter_extractions
+    from kg.engines.local import default_workers
     from kg.export import write_extractions
     from kg.ingest import IngestReport, InputError, read_papers
     from kg.options import BuildOptions, BuildReport
@@ -126,7 +125,8 @@ def extract(inputs, out_file, fmt, workers, strict, quiet) -> None:
     except (InputError, OSError) as exc:
         _input_error(exc)
     # Streamed to the file as they come: the records never all sit in memory.
-    exts = iter_extractions(papers, BuildOptions(workers=workers, quiet=quiet), BuildReport())
+    options = BuildOptions(workers=workers or default_workers(), quiet=quiet)
+    exts = iter_extractions(papers, options, BuildReport())
     n = write_extractions(exts, out_file)
     if not quiet:
         _print_problems(report.to_json())

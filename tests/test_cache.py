@@ -67,7 +67,7 @@ def test_adding_papers_re_extracts_only_the_new_ones(tmp_path, extracted_ids):
     def build(inputs, out, cache_dir):
         opts = BuildOptions(workers=1, cache_dir=cache_dir, quiet=True)
         build_exports(inputs, tmp_path / out, options=opts)
-        return json.loads((tmp_path / out / "report.json").read_text()).get("cache")
+        return json.loads((tmp_path / out / "run.json").read_text()).get("cache")
 
     assert build([first], "a", cache) == {"hits": 0, "misses": 24}
     assert extracted_ids == [p.id for p in papers[:24]]
