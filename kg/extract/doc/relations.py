@@ -33,7 +33,8 @@ _BASED_ON = re.compile(
     r"\b(?:based\s+on|built\s+(?:up)?on|builds\s+(?:up)?on|building\s+(?:up)?on|"
     r"extends?|extending|extension\s+of|variant\s+of|fine-?tun(?:e|es|ed|ing)(?:\s+(?:from|on))?|"
     r"initiali[sz]ed\s+(?:from|with)|employs?|employing|leverag(?:e|es|ing)|"
-    r"adopts?|adopting|inspired\s+by|derived\s+from|trained\s+from|on\s+top\s+of)\b",
+    r"adopts?|adopting|inspired\s+by|derived\s+from|trained\s+from|on\s+top\s+of|"
+    r"continu(?:es|ed|ing)\s+(?:the\s+)?(?:pre-?)?training(?:\s+(?:of|from|on))?)\b",
     re.IGNORECASE,
 )
 _EVALUATE = re.compile(
@@ -89,25 +90,35 @@ def sentence_relations(doc: Doc) -> list[RelationCandidate]:
             continue
         text = span_text(sent)
         negated = bool(_NEGATION.search(text))
-        for rel, pattern, conf in (("outperforms", _OUTPERFORM, 0.7), ("based_on", _BASED_ON, 0.6)):
-            if rel == "outperforms" and negated:
+        # "It outperforms A … and surpasses B": a name that follows an earlier cue is what
+        # that cue compares or builds on, never the subject of a later one.
+        cues = sorted(
+            (c_start, c_end, rel, conf)
+            for rel, pattern, conf in (("outperforms", _OUTPERFORM, 0.7),
+                                       ("based_on", _BASED_ON, 0.6))
+            if not (rel == "outperforms" and negated)
+            for c_start, c_end in _cue_index(sent, pattern)
+        )
+        objects: set[int] = set()
+        for c_start, c_end, rel, conf in cues:
+            cue = " ".join(doc_text(doc)[c_start:c_end].lower().split())
+            heads = [e for e in ents if e.end_char <= c_start and _is_system(e)
+                     and e.start not in objects]
+            tails = [e for e in ents if e.start_char >= c_end and _is_system(e)]
+            if not tails:
                 continue
-            for c_start, c_end in _cue_index(sent, pattern):
-                cue = " ".join(doc_text(doc)[c_start:c_end].lower().split())
-                heads = [e for e in ents if e.end_char <= c_start and _is_system(e)]
-                tails = [e for e in ents if e.start_char >= c_end and _is_system(e)]
-                if not tails:
-                    continue
-                head = _subject(heads) if heads else None
-                lead = doc_text(doc)[heads[-1].end_char if heads else sent.start_char: c_start]
-                if rel == "outperforms" and _OWN.search(lead):
-                    head = None
-                elif head is None:
-                    continue
-                for tail in _coordinated(tails, doc):
-                    if head is None or tail.text != head.text:
-                        out.append(RelationCandidate(head, rel, tail, sent.start_char,
-                                                     sent.end_char, conf, cue))
+            head = _subject(heads) if heads else None
+            first_cue = cues[0][0] if not heads else c_start
+            lead = doc_text(doc)[heads[-1].end_char if heads else sent.start_char: first_cue]
+            if rel == "outperforms" and _OWN.search(lead):
+                head = None
+            elif head is None:
+                continue
+            for tail in _coordinated(tails, doc):
+                objects.add(tail.start)
+                if head is None or tail.text != head.text:
+                    out.append(RelationCandidate(head, rel, tail, sent.start_char,
+                                                 sent.end_char, conf, cue))
         evaluate = _EVALUATE.search(text)
         if evaluate:
             systems = [e for e in ents if _is_system(e)]

@@ -166,6 +166,12 @@ def paper_relations(
     # A name built from another's ("Partial LoRA", "MoE-LLaVA", "RuleRAG-ICL") extends it.
     for e, part in _named_parts(entities):
         add(e.name, "based_on", part.name, _sentence_of(e, docs), 0.5, "name")
+    # A baseline the paper's system beats is no base of it unless a sentence says so: the
+    # paper-level rule's "uses → based_on" guess yields to the stated comparison.
+    for head, rel, tail in list(found):
+        if (rel == "based_on" and clues[(head, rel, tail)].origins == {"paper"}
+                and (head, "outperforms", tail) in found):
+            del found[(head, rel, tail)]
     if relation_keep and found:  # an empty model keeps all, confidences unchanged
         found = _kept_relations(found, clues, entities, main, docs, relation_keep)
     return [found[k] for k in sorted(found)]

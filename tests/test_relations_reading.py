@@ -1,0 +1,82 @@
+"""Relations from clause structure, not proximity (issue #20), each on the sentence it came
+from: who outperforms whom, what a system is built on, and baselines that are no base."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract
+from kg.extract.pipeline import load_pipeline
+from kg.records import Paper
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def candidates(nlp, sentence: str) -> set[tuple]:
+    doc = nlp(sentence)
+    return {(c.head.text if c.head is not None else None, c.rel, c.tail.text)
+            for c in doc._.relations}
+
+
+def relations(nlp, title: str, abstract: str) -> set[tuple]:
+    (ext,) = extract([Paper(id="p", title=title, abstract=abstract)], nlp=nlp)
+    return {(r.head, r.rel, r.tail) for r in ext.relations}
+
+
+def test_a_name_after_one_comparison_is_not_the_subject_of_the_next(nlp):
+    found = candidates(nlp, "Remarkably, it outperforms ChatGPT-3.5 on all tasks and surpasses "
+                            "GPT-4 on two of them.")
+    assert ("ChatGPT-3.5", "outperforms", "GPT-4") not in found
+    assert (None, "outperforms", "GPT-4") in found  # the paper's own system, named later
+
+
+def test_continued_pretraining_is_built_on_its_starting_model(nlp):
+    found = candidates(nlp, "In this paper, we introduce DeepSeekMath 7B, which continues "
+                            "pre-training DeepSeek-Coder-Base-v1.5 7B with 120B math-related "
+                            "tokens.")
+    assert ("DeepSeekMath 7B", "based_on", "DeepSeek-Coder-Base-v1.5 7B") in found
+
+
+def test_a_sized_release_is_not_built_on_its_own_short_name(nlp):
+    found = relations(nlp, "DeepSeekMath: Pushing the Limits of Mathematical Reasoning",
+                      "In this paper, we introduce DeepSeekMath 7B, which continues "
+                      "pre-training DeepSeek-Coder-Base-v1.5 7B with 120B math-related tokens "
+                      "sourced from Common Crawl. DeepSeekMath 7B has achieved an impressive "
+                      "score of 51.7% on the competition-level MATH benchmark.")
+    assert not any(h.startswith("DeepSeekMath") and t.startswith("DeepSeekMath")
+                   for h, _, t in found)
+
+
+SPIN_ABSTRACT = (
+    "Harnessing the power of human-annotated data through Supervised Fine-Tuning (SFT) is piv"
+    "otal for advancing Large Language Models (LLMs). In this paper, we delve into the prospe"
+    "ct of growing a strong LLM out of a weak one without the need for acquiring additional h"
+    "uman-annotated data. We propose a new fine-tuning method called Self-Play fIne-tuNing (S"
+    "PIN), which starts from a supervised fine-tuned model. At the heart of SPIN lies a self-"
+    "play mechanism, where the LLM refines its capability by playing against instances of its"
+    "elf. More specifically, the LLM generates its own training data from its previous iterat"
+    "ions, refining its policy by discerning these self-generated responses from those obtain"
+    "ed from human-annotated data. Our method progressively elevates the LLM from a nascent m"
+    "odel to a formidable one, unlocking the full potential of human-annotated demonstration "
+    "data for SFT. Theoretically, we prove that the global optimum to the training objective "
+    "function of our method is achieved only when the LLM policy aligns with the target data "
+    "distribution. Empirically, we evaluate our method on several benchmark datasets includin"
+    "g the HuggingFace Open LLM Leaderboard, MT-Bench, and datasets from Big-Bench. Our resul"
+    "ts show that SPIN can significantly improve the LLM's performance across a variety of be"
+    "nchmarks and even outperform models trained through direct preference optimization (DPO)"
+    " supplemented with extra GPT-4 preference data. This sheds light on the promise of self-"
+    "play, enabling the achievement of human-level performance in LLMs without the need for e"
+    "xpert opponents. Codes are available at https://github.com/uclaml/SPIN."
+)
+
+
+def test_a_beaten_baseline_is_no_base_of_the_paper_system(nlp):
+    # arXiv 2401.01335: "... SPIN can significantly improve the LLM's performance ... and even
+    # outperform models trained through direct preference optimization (DPO) ..."
+    found = relations(nlp, "Self-Play Fine-Tuning Converts Weak Language Models to Strong "
+                      "Language Models", SPIN_ABSTRACT)
+    assert ("Self-Play Fine-Tuning", "outperforms", "direct preference optimization") in found
+    assert ("Self-Play Fine-Tuning", "based_on", "direct preference optimization") not in found
