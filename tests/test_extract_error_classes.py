@@ -124,6 +124,9 @@ def test_a_parenthesis_glued_to_a_name_is_the_same_name(nlp):
     ("PanGu-$\\pi$", "PanGu-π"),
     ("sched\\_ext", "sched_ext"),
     ("Flux~Dev", "Flux Dev"),
+    ("Fr\\'echet Video Distance", "Fréchet Video Distance"),
+    ("ChatGLM\\footnote\\urlhttps://chatglm.cn", "ChatGLM"),
+    ("FFHQ-$1024", "FFHQ-1024"),
 ])
 def test_names_are_shown_without_markup(written, shown):
     assert display_name(written) == shown
@@ -142,6 +145,7 @@ def test_a_tex_name_is_shown_plain_and_kept_as_written_among_the_aliases(nlp):
     assert "--" not in name
 
 
-@pytest.mark.parametrize("fragment", ["and Conquer", "or Nothing", "Chain of"])
+@pytest.mark.parametrize("fragment", ["and Conquer", "or Nothing", "Chain of",
+                                      "Single Image to"])
 def test_fragments_cut_at_a_conjunction_are_not_names(fragment):
     assert is_generic(fragment)

@@ -113,6 +113,12 @@ _TEX_COMMAND = re.compile(r"\\([A-Za-z]+)\s?")
 _MATH = re.compile(r"\$([^$]*)\$")
 _SCRIPT = re.compile(r"[\^_]\{([^{}]*)\}|[\^_](\S)")
 _TEX_ESCAPE = re.compile(r"\\([_&%#])")
+#: "Fr\\'echet" → "Fréchet": TeX accents as combining marks, composed by NFC.
+_TEX_ACCENT = re.compile(r"\\(['`^\"~=.])\{?([A-Za-z])\}?")
+_ACCENT_MARK = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
+                "=": "\u0304", ".": "\u0307"}
+#: "\\footnote…", "\\url…", "\\cite…" to the end: a note glued to the name, not part of it.
+_TEX_NOTE = re.compile(r"\\(?:footnote|url|cite[pt]?|thanks|href)\b.*$")
 _DOUBLE_HYPHEN = re.compile(r"(?<=\w)-{2,3}(?=\w)")
 
 
@@ -130,7 +136,12 @@ def display_name(form: str) -> str:
     alias; plain names come back unchanged."""
     if not any(c in form for c in "\\$~-"):
         return form
-    out = _MATH.sub(lambda m: _read_math(m.group(1)), form)
+    out = _TEX_NOTE.sub("", form)
+    out = _TEX_ACCENT.sub(lambda m: m.group(2) + _ACCENT_MARK[m.group(1)], out)
+    out = unicodedata.normalize("NFC", out)
+    out = _MATH.sub(lambda m: _read_math(m.group(1)), out)
+    if out.count("$") % 2:
+        out = out.replace("$", "")  # a lone "$": math cut off by the span's end
     out = _TEX_WRAPPER.sub(r"\1", out)
     out = _TEX_ESCAPE.sub(r"\1", out)
     out = _TEX_COMMAND.sub(lambda m: _TEX_SYMBOL.get(m.group(1), m.group(0)), out)

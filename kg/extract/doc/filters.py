@@ -166,7 +166,8 @@ def is_generic(text: str) -> bool:
         # "LLMs", "vision-language models" … but keep odd casing like "BERT" if listed.
         return True
     # A fragment cut at a conjunction: "and Conquer" of "Divide and Conquer".
-    if words[0] in {"and", "or", "nor", "but"} or words[-1] in {"and", "or", "of", "the"}:
+    if words[0] in {"and", "or", "nor", "but"} or words[-1] in {
+            "and", "or", "of", "the", "to", "for", "with", "in", "on", "by", "from", "a", "an"}:
         return True
     # Pronoun-led or possessive phrases: "our method", "their approach".
     if words[0] in {"our", "their", "its", "his", "her", "we", "they", "it"}:
