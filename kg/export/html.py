@@ -36,7 +36,9 @@ from pyvis.network import Network
 
 from kg.util.atomic import atomic_write
 from kg.view import style
+from kg.view.groups import Groups, find_groups
 from kg.view.layout import layout
+from kg.view.overview import entities, group_discs, label_ranking, opening_frame
 from kg.view.payload import edge_items, node_info, node_look, script_json
 from kg.view.select import DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, Selection, select
 
@@ -61,6 +63,7 @@ class ViewSummary:
     results: int = 0
     bytes: int = 0
     capped_edges: int = 0
+    islands: int = 0
 
     def lines(self) -> list[str]:
         """Plain-text sentences; the page shows them under its title."""
@@ -75,6 +78,9 @@ class ViewSummary:
         if self.filtered:
             out.append(f"Filtered out by type or paper count: {sum(self.filtered.values()):,} "
                        f"({_counts(self.filtered)}).")
+        if self.islands:
+            out.append(f"{self.islands:,} nodes in small islands (papers that share no entity "
+                       "with the rest) lie below the groups; Fit to screen shows them.")
         if self.results:
             out.append(f"{self.results:,} reported results are listed in the details of "
                        "their paper and entity instead of drawn.")
@@ -104,13 +110,24 @@ class _IdIndex(list):
         return item in self._ids
 
 
-def _network(g: nx.MultiDiGraph, sel: Selection, seed: int) -> tuple[Network, dict[str, dict]]:
-    """The pyvis network (positions fixed) and the per-edge details kept out of it."""
+@dataclass
+class _Drawn:
+    net: Network
+    edge_info: dict[str, dict]
+    groups: Groups
+    pos: dict[str, tuple[float, float]]
+    labels: dict[str, str]
+
+
+def _network(g: nx.MultiDiGraph, sel: Selection, seed: int) -> _Drawn:
+    """The pyvis network (positions fixed), the per-edge details kept out of it, the groups."""
     net = Network(directed=True, cdn_resources="in_line")
     net.node_ids = _IdIndex()
     looks = {n: node_look(g, n) for n in sel.graph.nodes}
-    pos = layout(sel.graph, {n: lk["size"] for n, lk in looks.items()},
-                 {n: lk["label"] for n, lk in looks.items()}, seed=seed)
+    labels = {n: lk["label"] for n, lk in looks.items()}
+    groups = find_groups(sel.graph, sel.degree, entities(g, sel), seed=seed)
+    pos = layout(sel.graph, {n: lk["size"] for n, lk in looks.items()}, labels, seed=seed,
+                 groups=groups)
     for n in sorted(sel.graph.nodes):
         lk = looks[n]
         net.add_node(n, label=lk["label"], shape=lk["shape"], color=lk["color"],
@@ -122,7 +139,7 @@ def _network(g: nx.MultiDiGraph, sel: Selection, seed: int) -> tuple[Network, di
         if large:
             del item["label"]
         net.add_edge(item.pop("from"), item.pop("to"), **item)
-    return net, edge_info
+    return _Drawn(net, edge_info, groups, pos, labels)
 
 
 def _options(n_nodes: int, seed: int) -> dict[str, Any]:
@@ -136,7 +153,7 @@ def _options(n_nodes: int, seed: int) -> dict[str, Any]:
                         "hideEdgesOnZoom": large, "keyboard": False, "multiselect": False},
         "nodes": {"borderWidth": 1, "font": {"size": 16, "face": font, "color": "#222222",
                                              "strokeWidth": 3, "strokeColor": "#ffffff"},
-                  "scaling": {"label": {"drawThreshold": 6}}},
+                  "scaling": {"label": {"drawThreshold": 9}}},
         "edges": {"smooth": False, "color": {"inherit": False},
                   "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
                   "font": {"size": 10, "face": font, "color": "#555555", "strokeWidth": 3,
@@ -167,13 +184,23 @@ def _csp_hash(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
-def _legend(infos: dict[str, dict]) -> list[dict[str, Any]]:
+def _legend(infos: dict[str, dict], sel: Selection) -> list[dict[str, Any]]:
+    """One row per category drawn, with its count; model families (in no paper) are
+    counted in their category and named apart under it."""
     counts = Counter(i["category"] for i in infos.values())
     known = [c for c in style.CATEGORIES if c in counts]
     order = known + sorted(set(counts) - set(style.CATEGORIES))
-    return [{"category": c, "label": style.look(c).label if c in style.CATEGORIES else c,
-             "color": style.look(c).color, "shape": style.look(c).shape, "count": counts[c]}
-            for c in order]
+    rows = []
+    for c in order:
+        row = {"category": c, "label": style.look(c).label if c in style.CATEGORIES else c,
+               "color": style.look(c).color, "shape": style.look(c).shape, "count": counts[c],
+               "apart": ""}
+        if sel.families.get(c):
+            n = sel.families[c]
+            row["apart"] = (f"of which {n:,} model {'family' if n == 1 else 'families'} that "
+                            "no paper names (drawn with their variants)")
+        rows.append(row)
+    return rows
 
 
 def _edge_legend(edge_info: dict[str, dict]) -> list[dict[str, str]]:
@@ -190,15 +217,22 @@ def _build(g: nx.MultiDiGraph, max_nodes: int, min_papers: int,
            max_edges: int) -> tuple[str, ViewSummary]:
     sel = select(g, max_nodes=max_nodes, min_papers=min_papers, types=types,
                  max_edges=max_edges)
-    net, edge_info = _network(g, sel, seed)
-    nodes, edges, *_ = net.get_network_data()
+    drawn = _network(g, sel, seed)
+    edge_info = drawn.edge_info
+    nodes, edges, *_ = drawn.net.get_network_data()
     infos = node_info(g, sel)
     summary = ViewSummary(len(nodes), len(edges), sel.total_nodes, sel.total_edges,
                           dict(sorted(sel.capped.items())), dict(sorted(sel.filtered.items())),
-                          sel.results, capped_edges=sel.capped_edges)
+                          sel.results, capped_edges=sel.capped_edges,
+                          islands=len(drawn.groups.islands) if drawn.groups.members else 0)
+    discs = group_discs(g, sel, drawn.groups, drawn.pos, drawn.labels)
+    named = [d for d in discs if "name" in d]
+    legend = _legend(infos, sel)
     data = {"nodes": nodes, "edges": edges, "options": _options(len(nodes), seed),
             "info": infos, "edgeInfo": edge_info, "edgeLabels": len(nodes) <= LARGE,
-            "categories": {c["category"]: c["label"] for c in _legend(infos)}}
+            "categories": {c["category"]: c["label"] for c in legend},
+            "minPapers": min_papers, "rank": label_ranking(g, sel), "groups": discs,
+            "frame": opening_frame(discs, drawn.pos)}
     vis_js = _script(_asset("pyvis", f"{_VIS}/vis-network.min.js"))
     view_js = _script(_asset("kg.data", "view/view.js"))
     csp = ("default-src 'none'; "
@@ -207,9 +241,9 @@ def _build(g: nx.MultiDiGraph, max_nodes: int, min_papers: int,
     env = jinja2.Environment(autoescape=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
     page = env.from_string(_asset("kg.data", "view/template.html")).render(
-        title=title, csp=csp, summary=summary.lines(), legend=_legend(infos),
-        edge_legend=_edge_legend(edge_info), max_papers=max(
-            [i.get("papers", 1) for i in infos.values()] or [1]),
+        title=title, csp=csp, summary=summary.lines(), legend=legend, groups=named,
+        edge_legend=_edge_legend(edge_info), min_papers=min_papers, max_papers=max(
+            [min_papers] + [i.get("papers", 1) for i in infos.values()]),
         vis_css=Markup(_style(_asset("pyvis", f"{_VIS}/vis-network.css"))),
         view_css=Markup(_style(_asset("kg.data", "view/view.css"))),
         vis_js=Markup(vis_js), view_js=Markup(view_js), data=Markup(script_json(data)),

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import networkx as nx
 
 from kg.view import style
-from kg.view.select import Selection, category
+from kg.view.select import Selection, category, is_family, paper_count
 
 MAX_ALIASES = 12
 MAX_EVIDENCE = 3
@@ -182,7 +182,9 @@ def node_info(g: nx.MultiDiGraph, sel: Selection) -> dict[str, dict]:
             aliases = [clip(x, 120) for x in _as_list(a.get("aliases"))]
             if aliases:
                 item["aliases"] = aliases[:MAX_ALIASES]
-            item["papers"] = int(a.get("paper_count") or 0)
+            item["papers"] = paper_count(g, n)
+            if is_family(a):
+                item["family"] = True
             if evidence.get(n):
                 item["evidence"] = evidence[n]
         if results.get(n):
@@ -202,7 +204,7 @@ def node_look(g: nx.MultiDiGraph, node: str) -> dict[str, Any]:
         label, size = a.get("host") or a.get("url") or node, style.CODE_SIZE
     else:
         label = a.get("label") or a.get("name") or node
-        size = style.entity_size(int(a.get("paper_count") or 0))
+        size = style.entity_size(paper_count(g, node))
     return {"label": clip(label, LABEL_CHARS) or node, "shape": look.shape, "color": look.color,
             "size": size}
 

@@ -4,6 +4,10 @@ A browser stays responsive with a few thousand nodes; beyond ``max_nodes`` the v
 the most connected ones (ties: more papers, then id, so the choice is deterministic) and
 reports what it left out, per category, on the page. Result nodes are never drawn: their
 scores are listed in the details of their paper and entity instead.
+
+A model family (``derived``: made by the resolver for sized variants such as "Llama 2 7B")
+is named by no paper itself; it counts the papers of its variants, so it is drawn with
+them rather than filtered out as an entity in zero papers.
 """
 
 from __future__ import annotations
@@ -67,6 +71,10 @@ class Selection:
     #: links between drawn nodes cut by ``max_edges``
     capped_edges: int = 0
     results: int = 0
+    #: distinct neighbours among the filtered candidates: "how connected", the cap's rank
+    degree: dict[str, int] = field(default_factory=dict)
+    #: drawn model families (in no paper themselves), per category
+    families: Counter[str] = field(default_factory=Counter)
 
     @property
     def shown_nodes(self) -> int:
@@ -96,7 +104,7 @@ def select(
         if cat == "result":
             sel.results += 1
         elif (wanted is not None and cat not in wanted) or (
-                cat in ENTITY_TYPES and int(attrs.get("paper_count") or 0) < min_papers):
+                cat in ENTITY_TYPES and paper_count(g, node) < min_papers):
             sel.filtered[cat] += 1
         else:
             candidates.add(node)
@@ -118,6 +126,9 @@ def select(
         sel.capped[category(g.nodes[n])] += 1
     for n in sorted(keep):
         sel.graph.add_node(n)
+        sel.degree[n] = degree[n]
+        if is_family(g.nodes[n]):
+            sel.families[category(g.nodes[n])] += 1
     links = [(u, v) for u in sorted(keep) for v in sorted(neighbours(u) & keep) if u < v]
     if len(links) > max_edges:
         def link_rank(link: tuple[str, str]) -> tuple[int, int, str, str]:
@@ -129,6 +140,24 @@ def select(
         links = [link for link in links if link in drawn]
     sel.graph.add_edges_from(links)
     return sel
+
+
+def is_family(attrs: dict) -> bool:
+    """A model family the resolver made for sized variants: no paper names it."""
+    return attrs.get("kind") == "entity" and attrs.get("derived") in (True, "true", "True") \
+        and not int(attrs.get("paper_count") or 0)
+
+
+def paper_count(g: nx.MultiDiGraph, node: str) -> int:
+    """Papers an entity is seen in; for a model family, the papers of its variants."""
+    attrs = g.nodes[node]
+    if not is_family(attrs):
+        return int(attrs.get("paper_count") or 0)
+    papers: set[str] = set()
+    for variant, keyed in g._pred[node].items():  # noqa: SLF001 - adjacency dict, read only
+        if "variant_of" in keyed:
+            papers.update(str(p) for p in g.nodes[variant].get("papers") or ())
+    return len(papers)
 
 
 def _support(g: nx.MultiDiGraph, u: str, v: str) -> int:

@@ -31,7 +31,7 @@ CATEGORIES: dict[str, Look] = {
 FALLBACK = Look("Other", "#56B4E9", "dot")
 
 #: Paper → entity roles are the bulk of the edges: drawn quietly.
-ROLE_EDGE_COLOR = "#b4b4b4"
+ROLE_EDGE_COLOR = "rgba(140,140,140,0.25)"
 EDGE_COLORS: dict[str, str] = {
     "outperforms": "#D55E00",
     "based_on": "#7b3294",
@@ -41,7 +41,7 @@ EDGE_COLORS: dict[str, str] = {
     "has_code": "#3b3b3b",
 }
 
-PAPER_SIZE = 12.0
+PAPER_SIZE = 6.0
 CODE_SIZE = 9.0
 
 

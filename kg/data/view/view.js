@@ -21,7 +21,8 @@
   var view = {
     network: network, nodes: nodes, edges: edges, info: info,
     ready: false, readyAt: null, highlighted: null, neighbourhood: [],
-    hiddenCategories: [], minPapers: 1,
+    hiddenCategories: [], minPapers: data.minPapers || 1,
+    labels: [], labelBoxes: [], captions: [],
   };
   window.kgView = view;
 
@@ -53,7 +54,9 @@
     var i = info[id] || { category: "?", name: id };
     var card = el("div", "kg-card");
     var kind = categoryLabel(i.category);
-    if (i.papers !== undefined) { kind += " · " + plural(i.papers, "paper"); }
+    if (i.family) {
+      kind += " family · named by no paper · its variants in " + plural(i.papers, "paper");
+    } else if (i.papers !== undefined) { kind += " · " + plural(i.papers, "paper"); }
     card.appendChild(el("div", "kg-kind", kind));
     card.appendChild(el("div", "kg-name", i.label || i.name));
     if (i.label && i.label !== i.name) { card.appendChild(el("div", "kg-meta", i.name)); }
@@ -112,6 +115,125 @@
   network.on("dragStart", hideTip);
   network.on("zoom", hideTip);
 
+  // ---------- the overview: group discs, captions, names of the most connected ----------
+  // vis-network names a node only once its label would be legible (zoomed in); before
+  // that, the page names the most connected entities itself, in screen pixels, as many
+  // as fit without overlap (most connected first), and each group by its caption.
+  var groups = data.groups || [];
+  var rank = data.rank || [];
+  var LABEL_FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
+  var widths = Object.create(null);
+  function visLabels() {
+    return data.options.nodes.font.size * network.getScale()
+      >= data.options.nodes.scaling.label.drawThreshold;
+  }
+  function maxLabels() {
+    var area = container.clientWidth * container.clientHeight;
+    return Math.max(8, Math.min(60, Math.round(area / 30000)));
+  }
+  function fontFor(k) {
+    return k < 3 ? "bold 17px " : k < 12 ? "600 14.5px " : "13px ";
+  }
+  function textWidth(ctx, font, text) {
+    var key = font + "\u0000" + text;
+    if (widths[key] === undefined) { ctx.font = font + LABEL_FONT; widths[key] = ctx.measureText(text).width; }
+    return widths[key];
+  }
+  function overlaps(b, boxes) {
+    for (var k = 0; k < boxes.length; k++) {
+      var o = boxes[k];
+      if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) { return true; }
+    }
+    return false;
+  }
+  network.on("beforeDrawing", function (ctx) {
+    ctx.save();
+    groups.forEach(function (gr) {
+      ctx.beginPath();
+      ctx.ellipse(gr.x, gr.y, gr.rx, gr.ry, 0, 0, 2 * Math.PI);
+      ctx.fillStyle = gr.tint;
+      ctx.fill();
+    });
+    ctx.restore();
+  });
+  function drawOverview(ctx) {
+    var W = container.clientWidth, H = container.clientHeight;
+    var scale = network.getScale();
+    var t = network.body.view.translation;
+    var ratio = network.canvas.pixelRatio || 1;
+    var boxes = [], texts = [], pills = [];
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    view.captions = [];
+    groups.forEach(function (gr) {  // captions first: at the top of their ellipse
+      if (!gr.name) { return; }
+      var font = "600 12.5px ";
+      var w = textWidth(ctx, font, gr.name) + 14;
+      var x = gr.x * scale + t.x;
+      var y = Math.max(4, (gr.y - gr.ry) * scale + t.y + 2);
+      if (x + w / 2 < 0 || x - w / 2 > W || y > H - 20 || (gr.y + gr.ry) * scale + t.y < 0) { return; }
+      x = Math.min(Math.max(x, w / 2 + 4), W - w / 2 - 4);
+      var b = [x - w / 2, y, x + w / 2, y + 20];
+      if (overlaps(b, boxes)) { return; }
+      boxes.push(b);
+      pills.push([b, gr.tint]);
+      texts.push([gr.name, x, y + 3.5, font, "#3a3a3a", null]);
+      view.captions.push(gr.name);
+    });
+    var placed = [], placedBoxes = [];
+    if (!visLabels()) {
+      var most = maxLabels();
+      for (var k = 0; k < rank.length && placed.length < most; k++) {
+        var id = rank[k];
+        var n = network.body.nodes[id];
+        if (!n || n.options.hidden || !n.options.label) { continue; }
+        var x = n.x * scale + t.x, y = n.y * scale + t.y;
+        if (x < 0 || x > W || y < 0 || y > H) { continue; }
+        var font = fontFor(placed.length);
+        var w = textWidth(ctx, font, n.options.label) + 6;
+        var hgt = placed.length < 3 ? 21 : 18;
+        var r = Math.max(2, n.options.size * scale);
+        var spots = [[x - w / 2, y + r + 1], [x - w / 2, y - r - hgt - 1], [x + r + 3, y - hgt / 2],
+                     [x - r - 3 - w, y - hgt / 2]];
+        for (var s = 0; s < spots.length; s++) {
+          var b = [spots[s][0], spots[s][1], spots[s][0] + w, spots[s][1] + hgt];
+          if (b[0] < 0 || b[2] > W || b[1] < 0 || b[3] > H || overlaps(b, boxes)) { continue; }
+          boxes.push(b);
+          placed.push(id);
+          placedBoxes.push(b);
+          texts.push([n.options.label, b[0] + w / 2, b[1] + 2, font, "#1d1d1d", "#ffffff"]);
+          break;
+        }
+      }
+    }
+    pills.forEach(function (p) {
+      var b = p[0];
+      ctx.beginPath();
+      ctx.roundRect(b[0], b[1], b[2] - b[0], b[3] - b[1], 10);
+      ctx.fillStyle = p[1];
+      ctx.fill();
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = "#9a9a9a";
+      ctx.stroke();
+    });
+    texts.forEach(function (tx) {
+      ctx.font = tx[3] + LABEL_FONT;
+      if (tx[5]) {
+        ctx.lineWidth = 4;
+        ctx.strokeStyle = tx[5];
+        ctx.strokeText(tx[0], tx[1], tx[2]);
+      }
+      ctx.fillStyle = tx[4];
+      ctx.fillText(tx[0], tx[1], tx[2]);
+    });
+    ctx.restore();
+    view.labels = placed;
+    view.labelBoxes = placedBoxes;
+  }
+
   // ---------- neighbourhood highlight ----------
   // Updating thousands of DataSet items to fade them costs ~1 s at 5,000 nodes, so the
   // highlight is drawn instead: after vis-network has drawn the frame, a translucent veil
@@ -121,6 +243,7 @@
   var focusNodes = [];
   var focusEdges = [];
   network.on("afterDrawing", function (ctx) {
+    drawOverview(ctx);
     if (view.highlighted === null) { return; }
     var body = network.body;
     ctx.save();
@@ -266,8 +389,9 @@
   });
   var minInput = document.getElementById("kg-min-papers");
   minInput.addEventListener("input", function () {
+    // nothing under the page's own --min-papers is in the page: it is the floor
     var v = parseInt(minInput.value, 10);
-    view.minPapers = isFinite(v) && v > 1 ? v : 1;
+    view.minPapers = isFinite(v) && v > data.minPapers ? v : data.minPapers;
     applyFilters();
   });
   function ensureVisible(id) {
@@ -365,6 +489,23 @@
   view.search = search;
   view.choose = choose;
 
+  // ---------- opening frame, groups ----------
+  function frame(box, margin) {
+    var W = container.clientWidth, H = container.clientHeight;
+    var w = Math.max(box[2] - box[0], 1), h = Math.max(box[3] - box[1], 1);
+    var scale = Math.min(W / (w * margin), H / (h * margin));
+    network.moveTo({ position: { x: (box[0] + box[2]) / 2, y: (box[1] + box[3]) / 2 },
+                     scale: scale, animation: false });
+  }
+  function opening() { if (data.nodes.length) { frame(data.frame, 1.08); } }
+  document.querySelectorAll("#kg-groups button[data-group]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var gr = groups[parseInt(b.dataset.group, 10)];
+      frame([gr.x - gr.rx, gr.y - gr.ry, gr.x + gr.rx, gr.y + gr.ry], 1.05);
+    });
+  });
+  view.opening = opening;
+
   // ---------- buttons, keys ----------
   document.getElementById("kg-reset").addEventListener("click", clearHighlight);
   document.getElementById("kg-fit").addEventListener("click", function () {
@@ -374,6 +515,7 @@
     if (ev.key === "Escape" && document.activeElement !== input) { clearHighlight(); }
   });
 
+  opening();
   network.once("afterDrawing", function () {
     view.ready = true;
     view.readyAt = performance.now();
