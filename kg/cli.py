@@ -187,12 +187,19 @@ def query(graph, sparql, fmt) -> None:
       kg query exports/ ontology/queries/datasets_most_evaluated.rq
 
       kg query exports/graph.ttl 'SELECT ?m WHERE { ?m a kgo:Model }' --format csv
+
+    `kg serve` predeclares the same prefixes: a query that runs here runs there.
     """
+    from kg.query import load_store, read_query, store_prefixes
     from kg.query import query as run_query
+    from kg.sparql_text import tidy_error
 
     try:
         rows = run_query(graph, sparql)
-    except (OSError, ValueError, SyntaxError) as exc:
+    except SyntaxError as exc:  # the same one-line message as the endpoint's
+        _input_error(ValueError(tidy_error(str(exc), read_query(sparql), 0,
+                                           store_prefixes(load_store(graph)))))
+    except (OSError, ValueError) as exc:
         _input_error(exc)
     click.echo(rows.render(fmt), nl=False)
 
@@ -203,15 +210,27 @@ def query(graph, sparql, fmt) -> None:
               help="Address to listen on; anything but loopback exposes the graph.")
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="TCP port (0: any free port).")
-@click.option("--timeout", "timeout_s", type=click.IntRange(min=1), default=None,
-              help="Stop queries that run longer than this many seconds.")
-def serve(graph, host, port, timeout_s) -> None:
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0.1), default=60,
+              show_default=True, help="Seconds a query may run; a longer one is stopped "
+              "and its client gets HTTP 503 with the reason.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Queries answered at the same time, each by an oxigraph process of its "
+              "own [default: two per core, at least 4].")
+def serve(graph, host, port, timeout_s, workers) -> None:
     """Serve GRAPH (a build directory or an RDF export; default: exports/) as a read-only
     SPARQL 1.1 endpoint until Ctrl-C.
 
-    Uses the oxigraph server: the export is loaded into a temporary store, then served
-    read-only (updates get HTTP 403). Query it from any SPARQL client at
-    http://HOST:PORT/query; the same address in a browser opens a query editor.
+    \b
+    http://HOST:PORT/query  the endpoint, for SPARQL clients: GET ?query=... or POST;
+                            answers with SPARQL JSON, XML, CSV or TSV results (RDF for
+                            CONSTRUCT) as the Accept header asks (a browser gets XML).
+                            Opened in a browser without a query, it sends you to /.
+    http://HOST:PORT/       a query editor (YASGUI) for a browser, served from here.
+
+    The prefixes `kg query` predeclares (kgo:, skos:, dcterms:, prov:, paper:, entity:
+    ...) work here too, so the same query text runs in both. Updates are refused (HTTP
+    403). The export is loaded into a temporary store and answered by oxigraph server
+    processes behind a front on HOST:PORT; a port already in use is an error.
     """
     from kg.serve import ServeError, start_server
 
@@ -219,12 +238,14 @@ def serve(graph, host, port, timeout_s) -> None:
         click.echo(f"kg: warning: listening on {host}: anyone who can reach it can query "
                    "the graph", err=True)
     try:
-        server = start_server(graph, host=host, port=port, query_timeout_s=timeout_s)
+        server = start_server(graph, host=host, port=port, query_timeout_s=timeout_s,
+                              workers=workers)
     except (OSError, ValueError, ServeError) as exc:
         _input_error(exc)
-    click.echo(f"kg: SPARQL endpoint (read-only) at {server.url} — Ctrl-C to stop", err=True)
+    click.echo(f"kg: SPARQL endpoint (read-only) at {server.url}, query editor at "
+               f"{server.editor_url} — Ctrl-C to stop", err=True)
     try:
-        server.process.wait()
+        server.wait()
     except KeyboardInterrupt:
         pass
     finally:

@@ -274,6 +274,14 @@ def _base_of(store: Store) -> str | None:
     return None
 
 
+def store_prefixes(store: Store) -> dict[str, str]:
+    """The prefixes a query on ``store`` may use undeclared (prefix → namespace): the
+    vocabularies' (``kgo:``, ``skos:`` …) and, for a kg export, its resources'
+    (``paper:``, ``entity:`` …). ``kg query`` and ``kg serve`` predeclare the same."""
+    base = _base_of(store)
+    return prefixes(base) if base else dict(PREFIXES)
+
+
 def query(graph: str | Path | Store | nx.MultiDiGraph, sparql: str | Path) -> Rows:
     """Run a SPARQL 1.1 query (text or a ``.rq`` file) on ``graph`` with pyoxigraph.
 
@@ -282,8 +290,7 @@ def query(graph: str | Path | Store | nx.MultiDiGraph, sparql: str | Path) -> Ro
     """
     store = load_store(graph)
     text = read_query(sparql)
-    base = _base_of(store)
-    pmap = prefixes(base) if base else dict(PREFIXES)
+    pmap = store_prefixes(store)
     try:
         result = store.query(text, prefixes=pmap)
     except SyntaxError:

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from test_rdf_corpus import corpus
 
+from kg.cli import cli
 from kg.export.rdf_files import write_rdf
 from kg.query import query
-from kg.serve import ServeError, free_port, start_server
+from kg.serve import PortInUse, ServeError, free_port, start_server
 
 QUERIES = Path(__file__).resolve().parent.parent / "ontology" / "queries"
 
@@ -99,3 +104,170 @@ def test_kg_serve_runs_until_interrupted(build_dir):
     time.sleep(0.1)
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", timeout=2)
+
+
+# -- issue 23: an honest endpoint ------------------------------------------------------------
+
+#: Joins every triple with every other three times over: runs for hours without a limit.
+PATHOLOGICAL = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+                "?j ?k ?l }")
+
+
+def _http(url: str, query: str | None = None, accept: str = "application/sparql-results+json",
+          method: str = "GET", timeout: float = 30) -> tuple[int, str, bytes]:
+    """(status, content type, body) of one request, errors included; redirects are not
+    followed."""
+    data = None
+    if query is not None and method == "GET":
+        url += "?" + urllib.parse.urlencode({"query": query})
+    elif query is not None:
+        data = urllib.parse.urlencode({"query": query}).encode()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    req = urllib.request.Request(url, data=data, headers={"Accept": accept}, method=method)
+    try:
+        with urllib.request.build_opener(NoRedirect).open(req, timeout=timeout) as resp:
+            return resp.status, resp.headers.get("Content-Type", ""), resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers.get("Content-Type", ""), err.read()
+
+
+def _kg_serve(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg.cli", "serve", *args],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def _without_prefix_lines(text: str) -> str:
+    return "\n".join(line for line in text.splitlines()
+                     if not line.lstrip().upper().startswith("PREFIX"))
+
+
+def test_a_port_held_by_any_socket_is_one_line_and_a_non_zero_exit(build_dir):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        with pytest.raises(PortInUse, match=f"port {port} on 127.0.0.1 is already in use"):
+            start_server(build_dir, port=port)
+        run = _kg_serve(str(build_dir), "--port", str(port))
+    assert run.returncode != 0
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert f"port {port}" in lines[0] and "already in use" in lines[0] and "--port" in lines[0]
+
+
+def test_a_port_held_by_another_kg_serve_is_an_error_and_the_first_keeps_serving(server):
+    run = _kg_serve(str(QUERIES), "--port", str(server.port))  # fails before loading
+    assert run.returncode != 0
+    assert run.stderr.count("\n") == 1 and "already in use" in run.stderr, run.stderr
+    assert "SPARQL endpoint" not in run.stderr
+    assert _sparql(server.url, "ASK { ?s ?p ?o }")["boolean"] is True
+
+
+def test_the_same_query_text_works_in_kg_query_and_at_the_endpoint(server, build_dir):
+    texts = [
+        "SELECT ?e WHERE { ?e a kgo:Model } ORDER BY ?e",
+        "SELECT ?name WHERE { entity:gsm8k skos:prefLabel ?name }",
+        "SELECT ?title WHERE { ?p a kgo:Paper ; dcterms:title ?title } ORDER BY ?title",
+        "SELECT ?m WHERE { ?p kgo:proposes ?m . FILTER(?p = paper:p1) } ORDER BY ?m",
+    ]
+    texts += [_without_prefix_lines(p.read_text(encoding="utf-8"))
+              for p in sorted(QUERIES.glob("*.rq"))]
+    for i, text in enumerate(texts):
+        answer = _sparql(server.url, text)
+        assert i >= 4 or answer["results"]["bindings"], text
+        got = [{v: b[v]["value"] for v in b} for b in answer["results"]["bindings"]]
+        rows = query(build_dir, text)
+        want = [{v: t.value for v, t in zip(rows.variables, terms, strict=True)
+                 if t is not None}
+                for terms in rows.terms]
+        assert got == want, text
+    assert _sparql(server.url, texts[1])["results"]["bindings"][0]["name"]["value"] == "GSM8K"
+
+
+def test_a_query_that_declares_a_prefix_keeps_its_own(server):
+    text = ("PREFIX kgo: <https://example.org/not-kg#>\n"
+            "ASK { ?e a kgo:Model }")
+    assert _sparql(server.url, text)["boolean"] is False
+    assert _sparql(server.url, "ASK { ?e a kgo:Model }")["boolean"] is True
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_syntax_errors_are_one_line_at_the_users_own_position(server, method):
+    status, _, body = _http(server.url, "SELECT ?e WHERE {\n  ?e a nope:Model\n}",
+                            method=method)
+    assert status == 400
+    message = body.decode()
+    assert message.startswith("error at 2:") and "nope:" in message and "\\u{" not in message
+    assert message.count("\n") == 1 and "kgo:" in message  # the predeclared ones listed
+    status, _, body = _http(server.url, "SELECT ?e WHERE {\n ?e a kgo:Model \n FILTER( }")
+    assert status == 400 and body.decode().startswith("error at 3:")
+
+
+def test_a_sparql_query_body_gets_the_prefixes_too(server):
+    req = urllib.request.Request(server.url, data=b"ASK { ?e a kgo:Model }", headers={
+        "Content-Type": "application/sparql-query",
+        "Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert json.loads(resp.read())["boolean"] is True
+
+
+def test_a_query_past_the_time_limit_is_stopped_and_its_core_released(build_dir):
+    with start_server(build_dir, port=free_port(), query_timeout_s=1, workers=2) as srv:
+        before = set(srv.pids())
+        t0 = time.monotonic()
+        status, ctype, body = _http(srv.url, PATHOLOGICAL, timeout=60)
+        took = time.monotonic() - t0
+        assert status == 503 and ctype.startswith("text/plain")
+        assert b"ran longer than this endpoint's limit of 1s" in body
+        assert took < 30
+        gone = before - set(srv.pids())
+        assert len(gone) == 1
+        assert not Path(f"/proc/{gone.pop()}").exists()  # killed and reaped: no core held
+        deadline = time.monotonic() + 30
+        while len(srv.pids()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(srv.pids()) == 2  # a fresh process took its place
+        assert _sparql(srv.url, "ASK { ?e a kgo:Model }")["boolean"] is True
+
+
+def test_concurrent_queries_are_all_answered(server, build_dir):
+    text = (QUERIES / "datasets_most_evaluated.rq").read_text(encoding="utf-8")
+    want = [r["name"] for r in query(build_dir, text)]
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda _: _sparql(server.url, text), range(48)))
+    for answer in answers:
+        assert [b["name"]["value"] for b in answer["results"]["bindings"]] == want
+
+
+def test_the_editor_is_at_the_root_and_a_browser_opening_query_is_sent_there(server):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    status, ctype, body = _http(server.url.replace("/query", "/"), accept=browser)
+    assert status == 200 and ctype.startswith("text/html")
+    assert b'src="./yasgui.min.js"' in body  # served from here, not from the network
+    status, ctype, _ = _http(server.url.replace("/query", "/yasgui.min.js"), accept="*/*")
+    assert status == 200 and "javascript" in ctype
+    status, _, body = _http(server.url, accept=browser)
+    assert status == 303 and b"editor" in body
+    status, ctype, _ = _http(server.url, "ASK {}", accept=browser)
+    assert status == 200 and ctype.startswith("application/sparql-results+xml")
+
+
+def test_kg_serve_help_says_where_the_editor_is_and_what_query_returns():
+    res = CliRunner().invoke(cli, ["serve", "--help"])
+    text = " ".join(res.output.split())
+    assert "http://HOST:PORT/ a query editor" in text
+    assert "http://HOST:PORT/query the endpoint, for SPARQL clients" in text
+    assert "--timeout" in text and "[default: 60" in text
+    assert "kgo:" in text and "entity:" in text
+
+
+def test_kg_query_and_the_endpoint_give_the_same_syntax_error(server, build_dir):
+    text = "SELECT ?e WHERE {\n  ?e a nope:Model\n}"
+    _, _, body = _http(server.url, text)
+    res = CliRunner().invoke(cli, ["query", str(build_dir), text])
+    assert res.exit_code == 2
+    assert res.stderr == f"kg: error: {body.decode()}"
