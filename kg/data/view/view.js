@@ -508,6 +508,7 @@
 
   // ---------- buttons, keys ----------
   document.getElementById("kg-reset").addEventListener("click", clearHighlight);
+  document.getElementById("kg-overview").addEventListener("click", opening);
   document.getElementById("kg-fit").addEventListener("click", function () {
     network.fit({ animation: false });
   });
