@@ -58,6 +58,11 @@ _QUERY_PATHS = ("/query", "/sparql")
 _REQUEST_HEADERS = ("Accept", "Content-Type")
 _RESPONSE_HEADERS = ("Content-Type", "Content-Disposition", "Location", "Allow")
 _LOOPBACK = "127.0.0.1"
+#: For the editor page: its scripts, styles and requests stay on this server (YASGUI
+#: would otherwise fetch prefix lists from prefix.cc).
+_EDITOR_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
+                  "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                  "font-src 'self' data:; connect-src 'self'")
 
 
 class ServeError(RuntimeError):
@@ -404,6 +409,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         front.pool.release(backend)
         kept = [(k, v) for k, v in got if k.title() in _RESPONSE_HEADERS]
+        if any(k.title() == "Content-Type" and v.startswith("text/html") for k, v in kept):
+            kept.append(("Content-Security-Policy", _EDITOR_POLICY))
         if status == 400 and text is not None:
             message = tidy_error(data.decode("utf-8", "replace"), text, added,
                                  front.prefixes)
