@@ -162,32 +162,20 @@
     var t = network.body.view.translation;
     var ratio = network.canvas.pixelRatio || 1;
     var boxes = [], texts = [], pills = [];
+    var placed = [], placedBoxes = [];
+    var next = 0;
+    var most = visLabels() ? 0 : maxLabels();
     ctx.save();
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     ctx.lineJoin = "round";
-    view.captions = [];
-    groups.forEach(function (gr) {  // captions first: at the top of their ellipse
-      if (!gr.name) { return; }
-      var font = "600 12.5px ";
-      var w = textWidth(ctx, font, gr.name) + 14;
-      var x = gr.x * scale + t.x;
-      var y = Math.max(4, (gr.y - gr.ry) * scale + t.y + 2);
-      if (x + w / 2 < 0 || x - w / 2 > W || y > H - 20 || (gr.y + gr.ry) * scale + t.y < 0) { return; }
-      x = Math.min(Math.max(x, w / 2 + 4), W - w / 2 - 4);
-      var b = [x - w / 2, y, x + w / 2, y + 20];
-      if (overlaps(b, boxes)) { return; }
-      boxes.push(b);
-      pills.push([b, gr.tint]);
-      texts.push([gr.name, x, y + 3.5, font, "#3a3a3a", null]);
-      view.captions.push(gr.name);
-    });
-    var placed = [], placedBoxes = [];
-    if (!visLabels()) {
-      var most = maxLabels();
-      for (var k = 0; k < rank.length && placed.length < most; k++) {
-        var id = rank[k];
+    function free(b) {
+      return b[0] >= 0 && b[2] <= W && b[1] >= 0 && b[3] <= H && !overlaps(b, boxes);
+    }
+    function labelUpTo(count) {  // the next most connected visible entities, where there is room
+      for (; next < rank.length && placed.length < count; next++) {
+        var id = rank[next];
         var n = network.body.nodes[id];
         if (!n || n.options.hidden || !n.options.label) { continue; }
         var x = n.x * scale + t.x, y = n.y * scale + t.y;
@@ -197,10 +185,11 @@
         var hgt = placed.length < 3 ? 21 : 18;
         var r = Math.max(2, n.options.size * scale);
         var spots = [[x - w / 2, y + r + 1], [x - w / 2, y - r - hgt - 1], [x + r + 3, y - hgt / 2],
-                     [x - r - 3 - w, y - hgt / 2]];
+                     [x - r - 3 - w, y - hgt / 2], [x + r, y + r], [x - r - w, y + r],
+                     [x + r, y - r - hgt], [x - r - w, y - r - hgt]];
         for (var s = 0; s < spots.length; s++) {
           var b = [spots[s][0], spots[s][1], spots[s][0] + w, spots[s][1] + hgt];
-          if (b[0] < 0 || b[2] > W || b[1] < 0 || b[3] > H || overlaps(b, boxes)) { continue; }
+          if (!free(b)) { continue; }
           boxes.push(b);
           placed.push(id);
           placedBoxes.push(b);
@@ -209,6 +198,32 @@
         }
       }
     }
+    // The most connected first, then each group's caption at the top of its ellipse (or
+    // just above it), then as many more names as fit.
+    labelUpTo(Math.min(most, 8));
+    view.captions = [];
+    groups.forEach(function (gr) {
+      if (!gr.name) { return; }
+      var font = "600 12.5px ";
+      var w = textWidth(ctx, font, gr.name) + 14;
+      var x = gr.x * scale + t.x;
+      var top = (gr.y - gr.ry) * scale + t.y;
+      if (x + w / 2 < 0 || x - w / 2 > W || top > H - 20 || (gr.y + gr.ry) * scale + t.y < 0) {
+        return;
+      }
+      x = Math.min(Math.max(x, w / 2 + 4), W - w / 2 - 4);
+      var ys = [Math.max(4, top + 2), Math.max(4, top - 22), Math.max(4, top + 24)];
+      for (var k = 0; k < ys.length; k++) {
+        var b = [x - w / 2, ys[k], x + w / 2, ys[k] + 20];
+        if (!free(b)) { continue; }
+        boxes.push(b);
+        pills.push([b, gr.tint]);
+        texts.push([gr.name, x, ys[k] + 3.5, font, "#3a3a3a", null]);
+        view.captions.push(gr.name);
+        return;
+      }
+    });
+    labelUpTo(most);
     pills.forEach(function (p) {
       var b = p[0];
       ctx.beginPath();
