@@ -193,3 +193,34 @@ def test_names_in_trend_answers_are_accepted_back(G):
     for name in [*A.timeline(G).columns, *A.risers(G, min_papers=1)["entity"],
                  *A.first_seen(G)["entity"]]:
         assert A.entity_name(G, A.find_entity(G, name)) == name
+
+
+# ----------------------------------------------------------------------------- hand count
+
+
+def _trends_check():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "trends_check.py"
+    spec = importlib.util.spec_from_file_location("trends_check", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_hand_count_takes_whole_names_only(tmp_path):
+    import gzip
+    import json
+
+    rows = [("2025-01-02", "We train on MNIST.", "A"), ("2025-01-09", "Fashion-MNIST only", "B"),
+            ("2025-02-01", "MNIST-1D and (MNIST)", "C"), ("2025-02-03", "nothing", "mnist"),
+            ("2025", "MNIST again", "D"), ("2025-03-01", "Title", "MNIST, then more")]
+    text = "".join(json.dumps({"date": d, "abstract": a, "title": t}) + "\n" for d, a, t in rows)
+    plain, packed = tmp_path / "p.jsonl", tmp_path / "p.jsonl.gz"
+    plain.write_text(text, encoding="utf-8")
+    packed.write_bytes(gzip.compress(text.encode("utf-8")))
+    check = _trends_check()
+    expected = {"2025-01": 1, "2025-02": 1, "2025-03": 1}
+    assert check.hand_counts(plain, ["MNIST"]) == expected
+    assert check.hand_counts(packed, ["MNIST"]) == expected
