@@ -205,7 +205,7 @@ def _legend(infos: dict[str, dict], sel: Selection) -> list[dict[str, Any]]:
 
 def _edge_legend(edge_info: dict[str, dict]) -> list[dict[str, str]]:
     rels = {r for i in edge_info.values() for r in i["relations"]}
-    out = [{"label": "paper → entity role", "color": style.ROLE_EDGE_COLOR}] if rels - set(
+    out = [{"label": "paper → entity role", "color": style.ROLE_EDGE_SWATCH}] if rels - set(
         style.EDGE_COLORS) else []
     out += [{"label": r.replace("_", " "), "color": c} for r, c in style.EDGE_COLORS.items()
             if r in rels]
@@ -232,7 +232,8 @@ def _build(g: nx.MultiDiGraph, max_nodes: int, min_papers: int,
             "info": infos, "edgeInfo": edge_info, "edgeLabels": len(nodes) <= LARGE,
             "categories": {c["category"]: c["label"] for c in legend},
             "minPapers": min_papers, "rank": label_ranking(g, sel), "groups": discs,
-            "frame": opening_frame(discs, drawn.pos)}
+            "frame": opening_frame(discs, drawn.pos), "roleColor": style.ROLE_EDGE_COLOR,
+            "roleFocus": style.ROLE_EDGE_FOCUS}
     vis_js = _script(_asset("pyvis", f"{_VIS}/vis-network.min.js"))
     view_js = _script(_asset("kg.data", "view/view.js"))
     csp = ("default-src 'none'; "

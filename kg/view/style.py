@@ -31,7 +31,12 @@ CATEGORIES: dict[str, Look] = {
 FALLBACK = Look("Other", "#56B4E9", "dot")
 
 #: Paper → entity roles are the bulk of the edges: drawn quietly.
-ROLE_EDGE_COLOR = "rgba(140,140,140,0.25)"
+#: Translucent: at 10k papers thousands of them cross, and their overlap shows density.
+ROLE_EDGE_COLOR = "rgba(140,140,140,0.16)"
+#: The same, as the legend's swatch shows it (one line on white).
+ROLE_EDGE_SWATCH = "#c8c8c8"
+#: ... and around a highlighted node, solid.
+ROLE_EDGE_FOCUS = "#8c8c8c"
 EDGE_COLORS: dict[str, str] = {
     "outperforms": "#D55E00",
     "based_on": "#7b3294",

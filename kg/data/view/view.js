@@ -269,7 +269,15 @@
     var shown = function (id) { return body.nodes[id] && !body.nodes[id].options.hidden; };
     focusEdges.forEach(function (id) {
       var e = body.edges[id];
-      if (e && e.connected && shown(e.fromId) && shown(e.toId)) { e.draw(ctx); e.drawArrows(ctx); }
+      if (!e || !e.connected || !shown(e.fromId) || !shown(e.toId)) { return; }
+      // the faint role links come out solid around the highlighted node
+      var c = e.options.color, keep = [c.color, c.highlight, c.hover];
+      if (keep[0] === data.roleColor) { c.color = c.highlight = c.hover = data.roleFocus; }
+      e.draw(ctx);
+      e.drawArrows(ctx);
+      c.color = keep[0];
+      c.highlight = keep[1];
+      c.hover = keep[2];
     });
     if (!data.edgeLabels) { edgeLabels(ctx, body); }
     var labels = [];
