@@ -227,7 +227,8 @@
     pills.forEach(function (p) {
       var b = p[0];
       ctx.beginPath();
-      ctx.roundRect(b[0], b[1], b[2] - b[0], b[3] - b[1], 10);
+      if (ctx.roundRect) { ctx.roundRect(b[0], b[1], b[2] - b[0], b[3] - b[1], 10); }
+      else { ctx.rect(b[0], b[1], b[2] - b[0], b[3] - b[1]); }
       ctx.fillStyle = p[1];
       ctx.fill();
       ctx.lineWidth = 1;
@@ -516,7 +517,7 @@
   function frame(box, margin) {
     var W = container.clientWidth, H = container.clientHeight;
     var w = Math.max(box[2] - box[0], 1), h = Math.max(box[3] - box[1], 1);
-    var scale = Math.min(W / (w * margin), H / (h * margin));
+    var scale = Math.min(W / (w * margin), H / (h * margin), 1.2);  // a lone node: not 1000x
     network.moveTo({ position: { x: (box[0] + box[2]) / 2, y: (box[1] + box[3]) / 2 },
                      scale: scale, animation: false });
   }
