@@ -7,6 +7,8 @@ JS/CSS are read from the copy pyvis ships and inlined, so the page makes no requ
 all; a Content-Security-Policy that only admits our two scripts (by hash) backs that up
 and stops injected markup from running.
 
+The page opens on the corpus's topics (:mod:`kg.view.groups`, :mod:`kg.view.overview`):
+groups of nodes that share papers as named ellipses, the most connected entities named.
 Large graphs stay responsive because positions are computed here (:mod:`kg.view.layout`)
 and shipped with physics off, and because at most ``max_nodes`` (the most connected) are
 drawn, with at most ``max_edges`` links between them; the page says what was left out.
