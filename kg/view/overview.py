@@ -25,7 +25,7 @@ from kg.view.select import Selection, category
 LABEL_CANDIDATES = 600
 #: Groups drawn as discs with a caption (the largest; smaller ones are left plain).
 MAX_CAPTIONS = 12
-#: A group smaller than this share of the grouped nodes (or 8 nodes) gets no caption.
+#: A group smaller than this share of the grouped nodes (or 4 nodes) gets no caption.
 MIN_CAPTION_SHARE = 0.01
 CAPTION_NAME_CHARS = 28
 #: Pale fills for the group discs, far from the saturated node colours.
@@ -58,7 +58,7 @@ def group_discs(g: nx.MultiDiGraph, sel: Selection, groups: Groups,
     (:data:`MAX_CAPTIONS`, each at least 1 % of the grouped nodes) tinted and named by
     their most connected entities, the others plain grey."""
     grouped = sum(len(m) for m in groups.members)
-    least = max(8, math.ceil(MIN_CAPTION_SHARE * grouped))
+    least = max(4, math.ceil(MIN_CAPTION_SHARE * grouped))
     ents = entities(g, sel)
     out = []
     for k, members in enumerate(groups.members):
