@@ -46,3 +46,29 @@ def test_a_train_fraction_outside_0_1_is_an_error(monkeypatch, bad):
     monkeypatch.setenv("KG_TRAIN_FRACTION", bad)
     with pytest.raises(ValueError, match="KG_TRAIN_FRACTION"):
         split_of("2401.00001")
+
+
+def test_only_finished_arxiv_batches_are_read_and_a_prefix_can_be_pinned(monkeypatch):
+    import prepare_data
+
+    monkeypatch.delenv("KG_ARXIV_BATCHES", raising=False)
+    batches = [p for p in prepare_data.annotation_files() if p.parent.name == "arxiv-cs-2025"]
+    log = (Path(prepare_data.ROOT) / "annotations" / "arxiv-cs-2025" / "log.jsonl")
+    logged = {line.split('"file": "')[1].split('"')[0] for line in log.open()
+              if '"pass": "first"' in line}
+    assert {p.name for p in batches} == logged  # a batch being written is not read
+    assert batches == sorted(batches)
+    assert not any(p.parent.name == "second" for p in prepare_data.annotation_files())
+    monkeypatch.setenv("KG_ARXIV_BATCHES", "3")
+    pinned = [p for p in prepare_data.annotation_files() if p.parent.name == "arxiv-cs-2025"]
+    assert pinned == batches[:3]
+
+
+def test_arxiv_ids_are_their_own_source():
+    from prepare_data import source_of
+
+    assert source_of("arXiv:2505.04964") == "arxiv"
+    assert source_of("2401.09417") == "daily"
+    assert source_of("sample-0123456789ab") == "daily"
+    assert source_of("0c9ae806059196007938f24d0327a4237ed6adf5") == "scirex"
+    assert source_of("1234567890abcdef1234567890abcdef12345678") == "scirex"  # hex, not arXiv

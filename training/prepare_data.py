@@ -191,7 +191,19 @@ def annotation_files() -> list[Path]:
     log = arxiv / "log.jsonl"
     done = [json.loads(line) for line in log.open(encoding="utf-8")] if log.exists() else []
     batches = sorted(arxiv / d["file"] for d in done if d["pass"] == "first")
-    return sorted(root.glob("*.jsonl")) + batches
+    return sorted(root.glob("*.jsonl")) + batches[:arxiv_batches()]
+
+
+def arxiv_batches() -> int | None:
+    """How many of the arXiv listing's finished batches (in batch order) are read:
+    ``KG_ARXIV_BATCHES`` (default all), set by ``train.py --arxiv-batches`` so that a
+    pipeline trained on the first N batches can be rebuilt while more are annotated."""
+    value = os.environ.get("KG_ARXIV_BATCHES")
+    if value is None:
+        return None
+    if int(value) < 0:
+        raise ValueError(f"KG_ARXIV_BATCHES must be >= 0, not {value}")
+    return int(value)
 
 
 def source_of(paper_id: str) -> str:
@@ -199,7 +211,7 @@ def source_of(paper_id: str) -> str:
     listing), ``scirex`` or ``daily`` (Hugging Face daily papers and the sample corpus)."""
     if paper_id.startswith("arXiv:"):
         return "arxiv"
-    if paper_id.startswith("sample-") or paper_id[:4].isdigit():
+    if paper_id.startswith("sample-") or re.fullmatch(r"\d{4}\.\d{4,5}(?:v\d+)?", paper_id):
         return "daily"
     return "scirex"
 

@@ -57,6 +57,9 @@ def main() -> None:
     ap.add_argument("--train-fraction", type=float, default=None,
                     help="train on this share of the own annotations' train split (for a "
                          "learning curve; dev and held-out unchanged)")
+    ap.add_argument("--arxiv-batches", type=int, default=None,
+                    help="read only the first N finished batches of the arXiv listing's "
+                         "annotations (default: all; the shipped pipeline: see README)")
     ap.add_argument("--skip-prepare", action="store_true")
     ap.add_argument("--from-model", type=Path, default=None,
                     help="skip data preparation and training: assemble this trained "
@@ -67,6 +70,8 @@ def main() -> None:
     t0 = time.perf_counter()
     if args.train_fraction is not None:  # read by prepare_data.split_of, here and in its run
         os.environ["KG_TRAIN_FRACTION"] = str(args.train_fraction)
+    if args.arxiv_batches is not None:  # read by prepare_data.annotation_files, likewise
+        os.environ["KG_ARXIV_BATCHES"] = str(args.arxiv_batches)
     if args.from_model:
         args.skip_prepare = True
     if not args.skip_prepare:
