@@ -79,3 +79,17 @@ def test_a_hyperparameter_setting_is_not_a_score(nlp):
     found = results(nlp, "On Mini-DDSM, ROI augmentation (best: p_roi = 0.10, alpha = 0.10) "
                          "yields modest average ROC-AUC gains.")
     assert found == set()
+
+
+def test_an_arrow_between_two_scores_reports_the_later_one_on_the_dataset_before_it(nlp):
+    # The sample corpus's RR paper: TeX's \rightarrow survives as "rightarrow".
+    import json
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "kg" / "data" / "sample" / "papers.jsonl"
+    paper = next(r for r in map(json.loads, sample.open(encoding="utf-8"))
+                 if "rightarrow 61.7" in r["abstract"])
+    found = results(nlp, paper["abstract"], title=paper["title"])
+    values = {(d, v) for _, d, v in found}
+    assert {("StrategyQA", "61.7"), ("CommonsenseQA", "72.7"), ("ARC-DA", "52.1")} <= values
+    assert not {v for _, _, v in found} & {"58.9", "63.6", "31.6"}

@@ -26,6 +26,10 @@ _RELATIVE_BEFORE = re.compile(
     r"almost|roughly|approximately|up\s+to|average(?:\s+of)?|absolute|relative)\s+)*$",
     re.IGNORECASE,
 )
+#: "63.6 → 72.7", "58.9 rightarrow 61.7" (TeX lost its backslash): the same as "from … to".
+_ARROW = r"(?:\\?rightarrow|\u2192|->|=>)"
+_ARROW_AFTER = re.compile(rf"^\s*%?\s*{_ARROW}\s*\d")
+_ARROW_GAP = re.compile(rf"^\s*\d{{1,3}}(?:\.\d+)?\s?%?\s*{_ARROW}\s*$")
 #: "from 63.6 to 72.7": the later value is the result, the earlier one a starting point.
 _FROM_TO = re.compile(r"\bfrom\s+\d{1,3}(?:\.\d+)?\s?%?\s+to\s*$", re.IGNORECASE)
 _TO = re.compile(r"\bto\s*$", re.IGNORECASE)
@@ -86,6 +90,8 @@ def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, st
         before, after = text[: m.start()], text[m.end():]
         if _NAME_PART.match(after):
             continue  # "LLaMA 3.2-3B", "1.5B": part of a name or a size
+        if _ARROW_AFTER.match(after):
+            continue  # "63.6 → 72.7": the starting point, not the result
         if (_RELATIVE_AFTER.match(after) or _RELATIVE_BEFORE.search(before)
                 or relative_end is not None
                 and _COORDINATED.match(text[relative_end: m.start()])):
@@ -127,8 +133,9 @@ def _linked(spans: list[Span], text: str, base: int, start: int, end: int) -> Sp
                   or not text[end - base: after[0].start_char - base].strip()):
         return after[0]  # "84.0% on D", "59.1 mAP"
     before = [s for s in spans if s.end_char <= start]
-    if before and text[before[-1].end_char - base: start - base].strip() in ("of", "", ":", "="):
-        return before[-1]
+    gap = text[before[-1].end_char - base: start - base] if before else ""
+    if before and (gap.strip() in ("of", "", ":", "=") or _ARROW_GAP.match(gap)):
+        return before[-1]  # "accuracy of 84.0%", "CommonsenseQA 63.6 → 72.7"
     return spans[0] if len(spans) == 1 else None
 
 
