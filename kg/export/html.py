@@ -138,8 +138,9 @@ def _network(g: nx.MultiDiGraph, sel: Selection, seed: int) -> _Drawn:
     large = len(looks) > LARGE
     for item in edge_items(g, sel):
         edge_info[item["id"]] = item.pop("info")
-        if large:
+        if large:  # no labels; relations translucent like the roles
             del item["label"]
+            item["color"] = style.faint(item["color"])
         net.add_edge(item.pop("from"), item.pop("to"), **item)
     return _Drawn(net, edge_info, groups, pos, labels)
 
@@ -234,8 +235,7 @@ def _build(g: nx.MultiDiGraph, max_nodes: int, min_papers: int,
             "info": infos, "edgeInfo": edge_info, "edgeLabels": len(nodes) <= LARGE,
             "categories": {c["category"]: c["label"] for c in legend},
             "minPapers": min_papers, "rank": label_ranking(g, sel), "groups": discs,
-            "frame": opening_frame(discs, drawn.pos), "roleColor": style.ROLE_EDGE_COLOR,
-            "roleFocus": style.ROLE_EDGE_FOCUS}
+            "frame": opening_frame(discs, drawn.pos), "solid": style.solid(len(nodes) > LARGE)}
     vis_js = _script(_asset("pyvis", f"{_VIS}/vis-network.min.js"))
     view_js = _script(_asset("kg.data", "view/view.js"))
     csp = ("default-src 'none'; "

@@ -59,6 +59,27 @@ def entity_size(paper_count: int) -> float:
     return round(min(60.0, 10.0 + 6.0 * math.sqrt(max(paper_count, 1) - 1)), 1)
 
 
+#: Opacity of the relation links in a large view (thousands cross one another there).
+FAINT = 0.45
+
+
+def faint(color: str) -> str:
+    """``#rrggbb`` at :data:`FAINT` opacity (``rgba(...)``); other forms as they are."""
+    if len(color) != 7 or not color.startswith("#"):
+        return color
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{FAINT})"
+
+
+def solid(large: bool) -> dict[str, str]:
+    """Each translucent link colour of a view → the colour it takes around a highlighted
+    node."""
+    out = {ROLE_EDGE_COLOR: ROLE_EDGE_FOCUS}
+    if large:
+        out.update({faint(c): c for c in EDGE_COLORS.values()})
+    return out
+
+
 def edge_color(relations: list[str]) -> str:
     for rel in relations:
         if rel in EDGE_COLORS:

@@ -271,9 +271,11 @@
     focusEdges.forEach(function (id) {
       var e = body.edges[id];
       if (!e || !e.connected || !shown(e.fromId) || !shown(e.toId)) { return; }
-      // the faint role links come out solid around the highlighted node
+      // the translucent links come out solid around the highlighted node
       var c = e.options.color, keep = [c.color, c.highlight, c.hover];
-      if (keep[0] === data.roleColor) { c.color = c.highlight = c.hover = data.roleFocus; }
+      if (Object.prototype.hasOwnProperty.call(data.solid, keep[0])) {
+        c.color = c.highlight = c.hover = data.solid[keep[0]];
+      }
       e.draw(ctx);
       e.drawArrows(ctx);
       c.color = keep[0];
