@@ -144,6 +144,20 @@ def write_synthetic(n: int, path: Path, shared: Path, seed: int = 0) -> None:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
+def write_arxiv_slice(n: int, path: Path, shared: Path) -> None:
+    """``n`` real abstracts of the 2025-26 arXiv cs listing, evenly spaced through it (so
+    every month and category is in), as JSON Lines."""
+    import gzip
+
+    listing = shared / "corpus" / "arxiv-cs-2025.jsonl.gz"
+    if not listing.exists():
+        sys.exit(f"benchmark: missing {listing} (--shared)")
+    with gzip.open(listing, "rt", encoding="utf-8") as fh:
+        lines = fh.readlines()
+    step = max(1, len(lines) // n)
+    path.write_text("".join(lines[::step][:n]), encoding="utf-8")
+
+
 def size_label(n: int) -> str:
     return f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
@@ -211,19 +225,20 @@ class _StageTrace(threading.Thread):
 def child_build(args: argparse.Namespace) -> dict[str, Any]:
     """One ``kg build`` (build_exports), timed, with the driver's RSS peak per stage."""
     t_import = time.perf_counter()
-    from kg.build import BuildOptions, build_exports
+    from kg.build import build_exports
+    from kg.options import BuildOptions
 
     # The modules themselves (``kg.build`` etc. as attributes of ``kg`` are public functions).
     mod = {name: importlib.import_module(f"kg.{name}") for name in (
         "build", "ingest", "export", "export.graphml", "export.rdf_files", "export.html",
-        "extraction_store")}
+        "store.extractions")}
     import_s = time.perf_counter() - t_import
     trace = _StageTrace(Path(str(args.result) + ".status"))
     for module, name, stage in (
             ("ingest", "read_papers", "ingest"), ("build", "iter_extractions", "extract"),
             ("build", "resolve", "resolve"), ("build", "build_graph", "graph"),
             ("export", "write_extractions", "export_extractions"),
-            ("extraction_store", "ExtractionStore.move_to", "export_extractions"),
+            ("store.extractions", "ExtractionStore.move_to", "export_extractions"),
             ("export.graphml", "write_graphml", "export_graphml"),
             ("export.rdf_files", "write_rdf", "export_rdf"),
             ("export.html", "write_html", "export_html")):
@@ -640,6 +655,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sizes", default="1k,10k,100k",
                     help="synthetic input sizes, comma-separated (1k,10k,100k)")
     ap.add_argument("--quick", action="store_true", help="real text and 1k only (~3 min)")
+    ap.add_argument("--arxiv", default="",
+                    help="also real arXiv abstracts (../shared/corpus/arxiv-cs-2025.jsonl.gz), "
+                    "evenly spaced, at these sizes (e.g. 1k,10k), each against the stock NER "
+                    "on the same text")
     ap.add_argument("--repeats", type=int, default=3,
                     help="builds per input up to 1k (the median is shown); larger: once")
     ap.add_argument("--no-dask", action="store_true",
@@ -696,6 +715,11 @@ def main(argv: list[str] | None = None) -> None:
           "speeds follow each text.")
     bench.build_header()
     bench.measure("real", real_inputs(args.shared), args.repeats, refs=True)
+    for n in [parse_size(x) for x in args.arxiv.split(",") if x]:
+        name = "arxiv-" + size_label(n)
+        path = tmp / f"{name}.jsonl"
+        write_arxiv_slice(n, path, args.shared)
+        bench.measure(name, [path], args.repeats if n <= 1000 else 1, refs=True)
     for i, n in enumerate(sizes):
         name = size_label(n)
         path = tmp / f"synthetic-{name}.jsonl"
