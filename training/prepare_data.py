@@ -33,6 +33,7 @@ import json
 import os
 import random
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import spacy
@@ -216,8 +217,10 @@ def source_of(paper_id: str) -> str:
     return "scirex"
 
 
-def arxiv_abstracts(shared: Path, ids: set[str]) -> dict[str, dict]:
-    """The papers of the arXiv cs listing (``corpus/arxiv-cs-2025.jsonl.gz``) with these ids."""
+@lru_cache(maxsize=2)
+def arxiv_abstracts(shared: Path, ids: frozenset[str]) -> dict[str, dict]:
+    """The papers of the arXiv cs listing (``corpus/arxiv-cs-2025.jsonl.gz``) with these ids
+    (cached: every split asks, and reading the 150 MB listing takes seconds)."""
     out = {}
     path = shared / "corpus" / "arxiv-cs-2025.jsonl.gz"
     if ids and path.exists():
@@ -240,7 +243,7 @@ def annotated_texts(shared: Path) -> dict[str, dict]:
     arxiv_ids = {json.loads(line)["id"] for path in annotation_files()
                  for line in path.open(encoding="utf-8")
                  if line.strip() and line.startswith('{"id": "arXiv:')}
-    papers.update(arxiv_abstracts(shared, arxiv_ids))
+    papers.update(arxiv_abstracts(shared, frozenset(arxiv_ids)))
     return papers
 
 
