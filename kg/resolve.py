@@ -8,9 +8,10 @@ into clusters with a union-find over normalised keys:
    linked them: name, aliases, mention texts);
 2. forms that share ``normalize.name_key`` (case, hyphens, spaces, Unicode, plural) or a
    curated synonym join;
-3. an acronym joins the cluster of its expansion only when every paper that expands it
-   expands it the same way: two different "SAM"s stay apart, each labelled with its
-   expansion, and a bare "SAM" with no expansion in its paper stays a node of its own;
+3. an acronym joins the cluster of its expansion when every paper that expands it
+   expands it the same way; two different "SAM"s stay apart, each labelled with its
+   expansion, and a bare "SAM" with no expansion in its paper joins the usual one (at
+   least 80% of the expanding papers, three or more) or else stays a node of its own;
 4. sized model variants ("Llama2-13B") stay separate and point at their family node
    ("Llama2") with ``variant_of``; the family node is created when no paper names it.
 
@@ -97,6 +98,12 @@ def synonyms() -> dict[str, str]:
     return table
 
 
+#: A bare acronym that several papers expand differently ("GRPO": Group Relative Policy
+#: Optimization in 73 papers of 10k arXiv abstracts, two other expansions once each) joins
+#: the expansion at least this share of the expanding papers use, if that many do.
+DOMINANT_SHARE = 0.8
+DOMINANT_MIN_PAPERS = 3
+
 #: "text-to-3D generation" is the task "text-to-3D" (a modality pair names the task).
 _MODALITY_TASK = re.compile(r"^(\S+-to-\S+)\s+(?:generation|synthesis)$", re.IGNORECASE)
 
@@ -112,11 +119,45 @@ def _key(form: str) -> str:
 _is_acronym = lru_cache(maxsize=1 << 16)(is_acronym)
 
 
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _balanced(text: str) -> bool:
+    stack: list[str] = []
+    for c in text:
+        if c in _PAIRS:
+            stack.append(_PAIRS[c])
+        elif c in _PAIRS.values() and (not stack or stack.pop() != c):
+            return False
+    return not stack
+
+
+@lru_cache(maxsize=1 << 16)
+def _trim(form: str) -> str:
+    """``form`` without an unmatched bracket at either end ("(SFT" → "SFT"), so a
+    mention cut inside a parenthesis does not become a name or a label of its own."""
+    t = form.strip()
+    while t and not _balanced(t):
+        if t[0] in _PAIRS:
+            t = t[1:].strip()
+        elif t[-1] in _PAIRS.values():
+            t = t[:-1].strip()
+        else:
+            break
+    return t
+
+
 def _forms(entity) -> list[str]:
+    """The entity's name (as the extractor gave it) and its other surface forms,
+    trimmed; an alias or mention with a bracket unmatched inside it ("P(d") is a fragment
+    and left out."""
     seen: dict[str, None] = {}
-    for f in [entity.name, *entity.aliases, *(m.text for m in entity.mentions)]:
-        if f and f.strip():
-            seen.setdefault(f.strip(), None)
+    if entity.name and entity.name.strip():
+        seen[entity.name.strip()] = None
+    for f in [*entity.aliases, *(m.text for m in entity.mentions)]:
+        t = _trim(f) if f else ""
+        if t and _balanced(t):
+            seen.setdefault(t, None)
     return list(seen)
 
 
@@ -146,7 +187,8 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
     only a summary per name key, not the records: a build streams them from disk.
     """
     uf = _UnionFind()
-    expansions: dict[str, set[str]] = defaultdict(set)  # acronym key → long-form keys
+    #: acronym key → long-form key → how many papers' entities expand it so
+    expansions: dict[str, Counter[str]] = defaultdict(Counter)
     by_anchor: dict[str, _Cluster] = defaultdict(_Cluster)
     #: (paper id, entity name) → its anchor key, later its node id
     assignment: dict[tuple[str, str], str] = {}
@@ -170,7 +212,7 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
                 uf.union(longs[0], k)
             for s in shorts:
                 if longs:
-                    expansions[s].add(longs[0])
+                    expansions[s][longs[0]] += 1
             # An acronym-only entity anchors on its own acronym (joined to its expansion
             # below when that is unambiguous). Same name twice in a paper: the last wins.
             anchors[ent.name] = sys.intern(
@@ -184,14 +226,22 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
             counted = Counter(m.text for m in ent.mentions if m.text)
             for f in _forms(ent):
                 summary.aliases[sys.intern(f)] += max(1, counted.get(f, 0))
-    # Acronyms: join their expansion only when it is unambiguous corpus-wide.
+    # Acronyms: join their expansion when it is unambiguous corpus-wide, or when one
+    # expansion is so much the usual one that a bare use almost surely means it.
     ambiguous: set[str] = set()
     for short in sorted(expansions):
-        roots = {uf.find(k) for k in expansions[short]}
-        if len(roots) == 1:
-            uf.union(short, next(iter(roots)))
-        else:
-            ambiguous.add(short)
+        per_root: Counter[str] = Counter()
+        for k, n in expansions[short].items():
+            per_root[uf.find(k)] += n
+        if len(per_root) == 1:
+            uf.union(short, next(iter(per_root)))
+            continue
+        ambiguous.add(short)
+        (top, n_top), = sorted(per_root.items(), key=lambda kv: (-kv[1], kv[0]))[:1]
+        if n_top >= DOMINANT_MIN_PAPERS and n_top >= DOMINANT_SHARE * sum(per_root.values()):
+            # Only the bare acronym's own anchor joins: the rarer expansions keep their
+            # papers (each anchored on its long form) and their "GRPO (…)" labels.
+            uf.union(short, top)
 
     clusters: dict[str, _Cluster] = defaultdict(_Cluster)
     root_of: dict[str, str] = {}
@@ -209,7 +259,8 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
         name = _canonical_name(c.aliases, etype)
         node_id = _unique_id(f"entity:{slugify(name)}", etype, used_ids)
         label = name
-        acr = sorted({a for a in c.aliases if _is_acronym(a) and _key(a) in ambiguous})
+        acr = sorted((a for a in c.aliases if _is_acronym(a) and _key(a) in ambiguous),
+                     key=lambda a: (-c.aliases[a], a))
         if acr and not _is_acronym(name):
             label = f"{acr[0]} ({name})"
         entities[node_id] = ResolvedEntity(

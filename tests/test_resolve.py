@@ -69,6 +69,43 @@ def test_same_acronym_with_different_expansions_stays_apart():
     assert res.entities[b].label == "SAM (Sharpness-Aware Minimization)"
 
 
+def test_a_bare_acronym_joins_the_expansion_nearly_every_paper_uses():
+    usual = "Group Relative Policy Optimization"
+    res = resolve([
+        *(extraction(f"u{i}", [ent(usual, aliases=["GRPO"])]) for i in range(4)),
+        extraction("r", [ent("Generalized Reward Policy Optimization", aliases=["GRPO"])]),
+        extraction("bare", [ent("GRPO")]),
+    ])
+    assert _node_of(res, "bare", "GRPO") == _node_of(res, "u0", usual)
+    rare = res.entities[_node_of(res, "r", "Generalized Reward Policy Optimization")]
+    assert rare.papers == {"r"}
+    assert rare.label == "GRPO (Generalized Reward Policy Optimization)"
+    assert res.entities[_node_of(res, "u0", usual)].label == f"GRPO ({usual})"
+
+
+def test_a_bare_acronym_with_two_common_expansions_stays_apart():
+    res = resolve([
+        *(extraction(f"a{i}", [ent("information retrieval", "Task", aliases=["IR"])])
+          for i in range(3)),
+        *(extraction(f"b{i}", [ent("image restoration", "Task", aliases=["IR"])])
+          for i in range(3)),
+        extraction("bare", [ent("IR", "Task")]),
+    ])
+    bare = _node_of(res, "bare", "IR")
+    assert bare not in {_node_of(res, "a0", "information retrieval"),
+                        _node_of(res, "b0", "image restoration")}
+
+
+def test_a_form_cut_inside_a_parenthesis_is_trimmed_not_shown():
+    res = resolve([
+        extraction("a", [ent("supervised fine-tuning", aliases=["(SFT", "SFT", "P(d"])]),
+        extraction("b", [ent("Self-Forcing Training", aliases=["SFT"])]),
+    ])
+    node = res.entities[_node_of(res, "a", "supervised fine-tuning")]
+    assert node.label == "SFT (supervised fine-tuning)"
+    assert not any("(" in a or ")" in a for a in node.aliases)
+
+
 def test_sized_variants_stay_separate_and_link_to_family():
     res = resolve([
         extraction("a", [ent("Llama2-7B", "Model"), ent("Llama2-13B", "Model")]),
