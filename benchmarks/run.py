@@ -252,7 +252,8 @@ def child_build(args: argparse.Namespace) -> dict[str, Any]:
             ("export.html", "write_html", "export_html")):
         trace.wrap(mod[module], name, stage)
     trace.start()
-    options = BuildOptions(workers=args.workers, engine=args.engine, cache_dir=None,
+    options = BuildOptions(workers=args.workers, engine=args.engine,
+                           cache_dir=Path(args.cache_dir) if args.cache_dir else None,
                            quiet=True)
     cpu0 = os.times()
     t0 = time.perf_counter()
@@ -697,6 +698,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=WORKERS, help=argparse.SUPPRESS)
     ap.add_argument("--engine", default="local", help=argparse.SUPPRESS)
     ap.add_argument("--stock-config", help=argparse.SUPPRESS)
+    ap.add_argument("--cache-dir", help=argparse.SUPPRESS)  # default: no cache
     args = ap.parse_args(argv)
 
     if args.child:
