@@ -6,9 +6,11 @@ cannot, e.g. that an unseen dataset or model name resembles ones it was trained 
 
 Text: the SciREX full texts (Apache-2.0; every sentence but the section markers,
 detokenised like :func:`prepare_data.detokenize`) and the titles and abstracts of
-``../shared/corpus/hf-daily-papers-2024.jsonl`` and ``papers.jsonl``. Papers of the
-project's own ``dev`` and ``heldout`` splits and of the shared dev set are left out (by id
-and by normalised title), so that no figure is measured on text the vectors saw. SciER
+``../shared/corpus/hf-daily-papers-2024.jsonl``, ``papers.jsonl`` and the 108k abstracts of
+the 2025-26 arXiv cs listing (``arxiv-cs-2025.jsonl.gz``, CC0; ~19M words). Papers of the
+project's own ``dev`` and ``heldout`` splits (every annotation file, the arXiv batches
+included) and of the shared dev set are left out (by normalised title), so that no figure
+is measured on text the vectors saw. SciER
 (GPL-3.0) is never read.
 
 The text is split by the project's scientific tokenizer (the one the pipeline runs), so
@@ -27,6 +29,7 @@ usage: python training/train_vectors.py [--shared ../shared] [--out training/cor
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import subprocess
 import sys
@@ -34,7 +37,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from prepare_data import ROOT, detokenize, sample_id, shared_dev_titles, split_of
+from prepare_data import (
+    ROOT,
+    annotation_files,
+    detokenize,
+    sample_id,
+    shared_dev_titles,
+    split_of,
+)
 
 from kg.extract.pipeline import load_pipeline
 from kg.util.normalize import norm_name
@@ -63,13 +73,19 @@ def paper_texts(shared: Path) -> Iterator[tuple[str, str, list[str]]]:
     for line in (corpus / "papers.jsonl").open(encoding="utf-8"):
         r = json.loads(line)
         yield sample_id(r["title"]), r["title"], [r["title"], r["abstract"]]
+    listing = corpus / "arxiv-cs-2025.jsonl.gz"
+    if listing.exists():
+        with gzip.open(listing, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                r = json.loads(line)
+                yield r["id"], r["title"], [r["title"], r["abstract"]]
 
 
 def evaluation_titles(shared: Path) -> set[str]:
     """Normalised titles of every paper some figure is measured on: the project's dev and
     heldout splits and the shared dev set. Titles, not ids, because the same paper can
     come from two sources under two ids."""
-    annotated = {json.loads(line)["id"] for path in (ROOT / "annotations").glob("*.jsonl")
+    annotated = {json.loads(line)["id"] for path in annotation_files()
                  for line in path.open(encoding="utf-8") if line.strip()}
     held = {i for i in annotated if split_of(i) != "train"}
     titles = shared_dev_titles(shared)
