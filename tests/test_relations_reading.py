@@ -80,3 +80,16 @@ def test_a_beaten_baseline_is_no_base_of_the_paper_system(nlp):
                       "Language Models", SPIN_ABSTRACT)
     assert ("Self-Play Fine-Tuning", "outperforms", "direct preference optimization") in found
     assert ("Self-Play Fine-Tuning", "based_on", "direct preference optimization") not in found
+
+
+def test_a_score_on_a_dataset_states_the_system_was_evaluated_on_it(nlp):
+    from kg.extract.paper.extraction import paper_extraction
+
+    title = "MathFlow: reasoning"
+    abstract = ("We propose MathFlow, a reasoning method. On GSM8K, Llama-2 70B reaches 56.8% "
+                "accuracy.")
+    ext = paper_extraction(Paper(id="p", title=title, abstract=abstract), nlp(title),
+                           nlp(abstract))
+    assert ("Llama-2 70B", "GSM8K") in {(r.entity, r.dataset) for r in ext.results}
+    assert ("Llama-2 70B", "evaluated_on", "GSM8K") in {
+        (r.head, r.rel, r.tail) for r in ext.relations}

@@ -54,9 +54,9 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
         for entity, items in zip(entities, spans_of, strict=True):
             entity.role = roles.decide(entity.role, entity.type, entity.source, items,
                                        abstract)
-    relations = paper_relations(docs, name_of, entities, relation_keep)
     main = main_contribution(entities)
     results = paper_results(docs, name_of, main.name if main is not None else None)
+    relations = paper_relations(docs, name_of, entities, relation_keep, results)
     code = [url for _, _, url in find_code_links(doc_text(abstract))]
     return Extraction(id=paper.id, title=paper.title, entities=entities, relations=relations,
                       results=results, code=code)

@@ -22,6 +22,7 @@ import dataclasses
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -29,7 +30,7 @@ from spacy.tokens import Doc
 
 from kg.extract.doc.views import doc_text, sent_of, sent_starts, span_text
 from kg.extract.learn import ThresholdedKeep
-from kg.records import Entity, Relation
+from kg.records import Entity, Relation, Result
 from kg.records import Span as EvSpan
 from kg.util.normalize import is_acronym, name_key
 
@@ -40,7 +41,8 @@ class RelationClues:
 
     rel: str
     #: "sentence" (a cue between two names), "own" (a cue after "our method" / "we"),
-    #: "paper" (the paper-level rules).
+    #: "paper" (the paper-level rules), "name" (one name built from the other), "result"
+    #: (a score of the head on the tail).
     origins: set[str] = field(default_factory=set)
     cues: set[str] = field(default_factory=set)
     #: Fewest tokens between head and tail in a sentence that states the relation.
@@ -105,8 +107,10 @@ class RelationKeep(ThresholdedKeep):
 def paper_relations(
     docs: dict[str, Doc], name_of: dict[str, str], entities: list[Entity],
     relation_keep: RelationKeep | None = None,
+    results: Sequence[Result] = (),
 ) -> list[Relation]:
-    """The paper's relations from the sentence rules' candidates and the paper-level rules,
+    """The paper's relations from the sentence rules' candidates, the paper-level rules
+    and the paper's ``results`` (a system's score on a dataset: it was evaluated on it),
     each (head, rel, tail) once with the first evidence found; ``relation_keep`` drops the
     unlikely ones and gives the rest its probability as their confidence."""
     found: dict[tuple[str, str, str], Relation] = {}
@@ -163,6 +167,13 @@ def paper_relations(
                 elif e.type == "Model" and e.role == "uses":
                     add(e.name, "evaluated_on", data[0].name, _sentence_of(e, docs), 0.5,
                         "paper")
+    # "X reaches 85.1% on D": X was evaluated on D (annotators state the relation for 799
+    # of the 872 annotated results that name both).
+    types = {e.name: e.type for e in entities}
+    for res in results:
+        if (res.dataset and res.evidence is not None and types.get(res.dataset) == "Dataset"
+                and types.get(res.entity) in ("Method", "Model")):
+            add(res.entity, "evaluated_on", res.dataset, res.evidence, 0.6, "result")
     # A name built from another's ("Partial LoRA", "MoE-LLaVA", "RuleRAG-ICL") extends it.
     for e, part in _named_parts(entities):
         add(e.name, "based_on", part.name, _sentence_of(e, docs), 0.5, "name")
