@@ -38,6 +38,14 @@ def test_the_clause_subject_scores_not_the_nearest_name(nlp):
     assert {e for e, _, v in found if v == "86.81%"} == {"Orca-Math"}
 
 
+def test_a_clause_after_while_credits_its_own_subject(nlp):
+    found = results(nlp, "We propose MathFlow, a reasoning method. On GSM8K, Llama-2 70B "
+                         "reaches 56.8% accuracy, while MathFlow reaches 81.2%.",
+                    title="MathFlow: reasoning")
+    assert ("Llama-2 70B", "GSM8K", "56.8%") in found
+    assert {e for e, _, v in found if v == "81.2%"} == {"MathFlow"}
+
+
 def test_a_model_trained_on_a_dataset_is_credited_not_the_dataset(nlp):
     found = results(nlp, "Our best model, OpenMath-CodeLlama-70B, trained on a subset of "
                          "OpenMathInstruct-1, achieves a score of 84.6% on GSM8K and 50.7% on "

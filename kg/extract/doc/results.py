@@ -55,6 +55,8 @@ _NOT_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _WE = re.compile(r"\b(?:we|our|ours)\b", re.IGNORECASE)
+#: Where a clause with a subject of its own begins: "…, while X reaches …", "; X …".
+_CLAUSE_BREAK = re.compile(r";\s*|,?\s*\b(?:while|whereas|but)\b\s*", re.IGNORECASE)
 #: "the validation set", "test split": where a score was measured, not which dataset.
 _SPLIT = re.compile(r"^(?:the\s+)?(?:validation|val|dev|development|test|training|train|"
                     r"held-out)\s+(?:set|split|data)s?$", re.IGNORECASE)
@@ -117,6 +119,16 @@ def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool
         gap = text[prior[-1].end_char - base: before - base]
         if len(gap) <= 3 and gap.strip() in ("(", ":", "", "of", "=", "(="):
             return prior[-1]
+    # "On GSM8K, Llama-2 reaches 56.8%, while MathFlow reaches 81.2%": the value's own
+    # clause names its system first.
+    clause = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, before - base)), default=0)
+    if clause:
+        for s in prior:
+            if s.start_char - base >= clause and not _NOT_SUBJECT.search(
+                    text[clause: s.start_char - base]):
+                return s
+        if _WE.search(text[clause: before - base]):
+            return None
     for s in prior:
         if not _NOT_SUBJECT.search(text[: s.start_char - base]):
             return s
