@@ -10,10 +10,10 @@ Steps, each in a fresh process, measured in this one run:
 2. ``kg build`` of the compressed listing itself (``arxiv-cs-2025.jsonl.gz``) on
    ``--workers`` processes with an empty extraction cache: wall time, stage times, peak
    RSS and PSS of the process tree (sampled every 0.1 s);
-3. one more month: a copy of that cache without the last month's papers, then the same
-   build again, which extracts only that month (the state of a user who built up to the
-   month before and adds the new one); its exports are compared byte for byte with
-   step 2's;
+3. one more month: a copy of that cache without the last full month's papers (and the
+   few days after it), then the same build again, which extracts only those (the state of
+   a user who built up to the month before and adds the new one); its exports are
+   compared byte for byte with step 2's;
 4. ``kg.load`` of the build directory (wall time, peak RSS);
 5. every ``ontology/queries/*.rq`` with pyoxigraph (``kg.query`` on a loaded store, median
    of three; the store's load time apart);
@@ -40,6 +40,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -95,15 +96,19 @@ print(json.dumps(out))
 
 
 def last_month_keys(listing: Path) -> tuple[str, list[str]]:
-    """The listing's last month ("2026-06") and its papers' extraction-cache keys."""
+    """The listing's last full month ("2026-06": the latest holding at least half as many
+    papers as the median month, so a few days of the next one do not count as a month) and
+    the extraction-cache keys of its papers and of any later ones."""
     from kg.extract.run import extractor_version
     from kg.ingest import read_papers
     from kg.store.cache import paper_key
 
     papers = list(read_papers([listing]))
-    month = max(p.date[:7] for p in papers if p.date)
+    per_month = Counter(p.date[:7] for p in papers if p.date)
+    median = statistics.median(per_month.values())
+    month = max(m for m, n in per_month.items() if n >= median / 2)
     version = extractor_version()
-    return month, [paper_key(p, version) for p in papers if (p.date or "")[:7] == month]
+    return month, [paper_key(p, version) for p in papers if (p.date or "")[:7] >= month]
 
 
 def drop_from_cache(cache: Path, keys: list[str]) -> int:
@@ -212,6 +217,10 @@ def main(argv: list[str] | None = None) -> None:
                     help="keep the build, cache and inputs here (default: a temporary "
                     "folder, removed)")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--serve-wait", type=float, default=1800.0,
+                    help="seconds to wait for kg serve's first answer")
+    ap.add_argument("--plus-month-only", action="store_true",
+                    help="only step 3, on the build and cache a --keep DIR run left there")
     args = ap.parse_args(argv)
 
     listing = args.shared / "corpus" / "arxiv-cs-2025.jsonl.gz"
@@ -226,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
           f"{busy():.1f} cores just before; work folder {work}", flush=True)
     result: dict[str, Any] = {}
     out = args.reuse or work / "build"
-    if args.reuse is None:
+    if args.reuse is None and not args.plus_month_only:
         source = listing
         if args.limit:
             source = work / "listing.jsonl"
@@ -267,20 +276,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"    per word: {result['vs_stock_1']:.2f}× the stock NER on 1 process, "
               f"{result['vs_stock_2']:.2f}× on 2", flush=True)
         # 3. one more month
-        month, keys = last_month_keys(source)
-        warm = work / f"cache-before-{month}"
-        shutil.copytree(cache, warm)
-        dropped = drop_from_cache(warm, keys)
-        out2 = work / "build-plus-month"
-        b2 = build(source, out2, warm, args.workers, args.rss_cap_gb, args.max_build_min)
-        result["plus_month"] = {"month": month, "papers_new": dropped, **b2}
-        print_build(f"+ {month} ({dropped:,} new papers), cache warm", b2, words)
-        if not b2["stopped"]:
-            differ = same_exports(out, out2)
-            result["plus_month"]["exports_differ"] = differ
-            print("    exports " + ("byte-identical to the whole build's" if not differ
-                                    else "DIFFER: " + ", ".join(differ)), flush=True)
-            shutil.rmtree(out2)
+        result["plus_month"] = plus_month(source, work, out, cache, words, args)
+    if args.plus_month_only:
+        result["plus_month"] = plus_month(listing, work, out, work / "cache",
+                                          _gz_words(listing), args)
+        _finish(args, result, work, t_start)
+        return
     # 4. kg.load
     loaded = _child(LOAD_CODE, str(out))
     result["load"] = loaded
@@ -293,22 +294,29 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\nCompetency queries, kg.query (pyoxigraph; store loaded in "
           f"{q['store_load_s']:.1f} s, peak RSS {bench.fmt_mb(q['peak_rss'])} MB), median of 3:",
           flush=True)
-    # 6. kg serve
-    s = serve(out)
-    result["serve"] = s
-    print(f"{'query':<28} {'rows':>6} {'kg.query s':>10} {'serve s':>8}")
     for path in QUERIES:
         row = q["queries"][str(path)]
-        print(f"{path.stem:<28} {row['rows']:>6} {row['s']:>10.3f} "
-              f"{s['queries'][path.name]['s']:>8.3f}", flush=True)
-    print(f"\nkg serve answered {s['ready_s']:.1f} s after it was started (tree RSS "
-          f"{bench.fmt_mb(s['tree_rss'])} MB)")
-    slowest = max(max(r["s"] for r in q["queries"].values()),
-                  max(r["s"] for r in s["queries"].values()))
+        print(f"  {path.stem:<28} {row['rows']:>7,} rows {row['s']:>8.3f} s", flush=True)
+    # 6. kg serve
+    try:
+        s = serve(out, timeout=args.serve_wait)
+    except RuntimeError as err:
+        s = {"failed": str(err)}
+        print(f"\nkg serve: {err}", flush=True)
+    result["serve"] = s
+    if "ready_s" in s:
+        print(f"\nkg serve answered {s['ready_s']:.1f} s after it was started (tree RSS "
+              f"{bench.fmt_mb(s['tree_rss'])} MB); the queries through it, median of 3:")
+        for path in QUERIES:
+            row = s["queries"][path.name]
+            print(f"  {path.stem:<28} {row['bytes']:>11,} bytes {row['s']:>8.3f} s", flush=True)
+    slowest = max([r["s"] for r in q["queries"].values()]
+                  + [r["s"] for r in s.get("queries", {}).values()])
+    ready = s.get("ready_s", float("inf"))
     targets = [(f"every competency query < {TARGET_QUERY_S:.0f} s", slowest < TARGET_QUERY_S,
                 f"slowest {slowest:.3f} s"),
-               (f"kg serve answers within {TARGET_SERVE_S:.0f} s", s["ready_s"] < TARGET_SERVE_S,
-                f"{s['ready_s']:.1f} s")]
+               (f"kg serve answers within {TARGET_SERVE_S:.0f} s", ready < TARGET_SERVE_S,
+                f"{ready:.1f} s" if "ready_s" in s else s["failed"][:60])]
     if "build" in result:
         b = result["build"]
         targets += [
@@ -321,6 +329,33 @@ def main(argv: list[str] | None = None) -> None:
     for label, ok, value in targets:
         print(f"  {bench.verdict(ok)}  {label:<52} {value}")
     result["targets"] = [{"target": t, "pass": ok, "value": v} for t, ok, v in targets]
+    _finish(args, result, work, t_start)
+
+
+def plus_month(source: Path, work: Path, out: Path, cache: Path, words: int,
+               args: argparse.Namespace) -> dict[str, Any]:
+    """Step 3: the build again from a copy of ``cache`` that lacks the last month."""
+    month, keys = last_month_keys(source)
+    warm = work / f"cache-before-{month}"
+    shutil.rmtree(warm, ignore_errors=True)
+    shutil.copytree(cache, warm)
+    dropped = drop_from_cache(warm, keys)
+    out2 = work / "build-plus-month"
+    b2 = build(source, out2, warm, args.workers, args.rss_cap_gb, args.max_build_min)
+    print_build(f"+ {month} and after ({dropped:,} new papers), cache warm", b2, words)
+    result = {"month": month, "papers_new": dropped, **b2}
+    if not b2["stopped"]:
+        differ = same_exports(out, out2)
+        result["exports_differ"] = differ
+        print("    exports " + ("byte-identical to the whole build's" if not differ
+                                else "DIFFER: " + ", ".join(differ)), flush=True)
+        shutil.rmtree(out2)
+    shutil.rmtree(warm, ignore_errors=True)
+    return result
+
+
+def _finish(args: argparse.Namespace, result: dict[str, Any], work: Path,
+            t_start: float) -> None:
     print(f"\nbenchmark took {(time.perf_counter() - t_start) / 60:.1f} min")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
