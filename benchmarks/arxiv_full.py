@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> None:
                            ("kg extraction, 1 process", "kg_1_s")):
             print(f"    {label:<28} {refs['words'] / refs[key]:>8,.0f} words/s", flush=True)
         # 2. the whole build, cache empty
-        words = _gz_words(source) if source.suffix == ".gz" else bench.words_of([source])[1]
+        words = bench.words_of([source])[1]
         cache = work / "cache"
         print(f"\nBuilds (kg build, --workers {args.workers}, extraction cache on):",
               flush=True)
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> None:
         result["plus_month"] = plus_month(source, work, out, cache, words, args)
     if args.plus_month_only:
         result["plus_month"] = plus_month(listing, work, out, work / "cache",
-                                          _gz_words(listing), args)
+                                          bench.words_of([listing])[1], args)
         _finish(args, result, work, t_start)
         return
     q = {"queries": {}} if args.serve_only else load_and_query(out, result)
@@ -378,18 +378,6 @@ def _finish(args: argparse.Namespace, result: dict[str, Any], work: Path,
         args.json.write_text(json.dumps(result, indent=2))
     if args.keep is None and args.reuse is None:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _gz_words(path: Path) -> int:
-    import gzip
-
-    words = 0
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            words += len((rec.get("title") or "").split()) + len(
-                (rec.get("abstract") or "").split())
-    return words
 
 
 if __name__ == "__main__":

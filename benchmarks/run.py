@@ -437,14 +437,20 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def words_of(paths: list[Path]) -> tuple[int, int]:
-    """Records and words (titles + abstracts, whitespace-split) of JSON Lines inputs."""
+    """Records and words (titles + abstracts, whitespace-split) of JSON Lines inputs,
+    gzip-compressed ones too."""
+    import gzip
+
     n = words = 0
     for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rec = json.loads(line)
-                n += 1
-                words += len(rec.get("title", "").split()) + len(rec.get("abstract", "").split())
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    rec = json.loads(line)
+                    n += 1
+                    words += (len((rec.get("title") or "").split())
+                              + len((rec.get("abstract") or "").split()))
     return n, words
 
 

@@ -237,7 +237,7 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
             uf.union(short, next(iter(per_root)))
             continue
         ambiguous.add(short)
-        (top, n_top), = sorted(per_root.items(), key=lambda kv: (-kv[1], kv[0]))[:1]
+        top, n_top = min(per_root.items(), key=lambda kv: (-kv[1], kv[0]))
         if n_top >= DOMINANT_MIN_PAPERS and n_top >= DOMINANT_SHARE * sum(per_root.values()):
             # Only the bare acronym's own anchor joins: the rarer expansions keep their
             # papers (each anchored on its long form) and their "GRPO (…)" labels.

@@ -121,19 +121,15 @@ def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool
             return prior[-1]
     # "On GSM8K, Llama-2 reaches 56.8%, while MathFlow reaches 81.2%": the value's own
     # clause names its system first.
+    # Else the sentence's: its first system, or "we".
     clause = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, before - base)), default=0)
-    if clause:
+    for start in dict.fromkeys((clause, 0)):
         for s in prior:
-            if s.start_char - base >= clause and not _NOT_SUBJECT.search(
-                    text[clause: s.start_char - base]):
+            if s.start_char - base >= start and not _NOT_SUBJECT.search(
+                    text[start: s.start_char - base]):
                 return s
-        if _WE.search(text[clause: before - base]):
+        if _WE.search(text[start: before - base]):
             return None
-    for s in prior:
-        if not _NOT_SUBJECT.search(text[: s.start_char - base]):
-            return s
-    if _WE.search(text[: before - base]):
-        return None
     return False
 
 
