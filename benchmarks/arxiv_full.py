@@ -17,8 +17,9 @@ Steps, each in a fresh process, measured in this one run:
 4. ``kg.load`` of the build directory (wall time, peak RSS);
 5. every ``ontology/queries/*.rq`` with pyoxigraph (``kg.query`` on a loaded store, median
    of three; the store's load time apart);
-6. ``kg serve`` of the build: seconds from the command until its endpoint answers, then
-   every query over HTTP (median of three).
+6. ``kg serve --store`` of the build, started twice: seconds from the command until its
+   endpoint answers the first time (the export is loaded into the store) and again with
+   the store kept from the first start; then every query over HTTP (median of three).
 
     python benchmarks/arxiv_full.py --json /tmp/arxiv-full.json
 
@@ -152,14 +153,17 @@ def same_exports(a: Path, b: Path) -> list[str]:
     return [n for n in EXPORTS if (a / n).read_bytes() != (b / n).read_bytes()]
 
 
-def serve(build_dir: Path, timeout: float = 120.0) -> dict[str, Any]:
-    """``kg serve`` as a user starts it: seconds until it answers, then each query."""
+def serve(build_dir: Path, store: Path, timeout: float = 120.0,
+          queries: bool = True) -> dict[str, Any]:
+    """``kg serve --store STORE`` as a user starts it: seconds until it answers, then each
+    query (when ``queries``)."""
     from kg.serve import free_port
 
     port = free_port()
     kg_cli = shutil.which("kg", path=str(Path(sys.executable).parent)) or "kg"
     t0 = time.perf_counter()
-    proc = subprocess.Popen([kg_cli, "serve", str(build_dir), "--port", str(port)],
+    proc = subprocess.Popen([kg_cli, "serve", str(build_dir), "--port", str(port),
+                             "--store", str(store)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
     url = f"http://127.0.0.1:{port}/query"
@@ -179,7 +183,7 @@ def serve(build_dir: Path, timeout: float = 120.0) -> dict[str, Any]:
         out["ready_s"] = ready
         print(f"\nkg serve answered {ready:.1f} s after it was started", flush=True)
         tree = psutil.Process(proc.pid)
-        for q in QUERIES:
+        for q in QUERIES if queries else []:
             times, size = [], 0
             try:
                 for _ in range(3):
@@ -292,15 +296,20 @@ def main(argv: list[str] | None = None) -> None:
         _finish(args, result, work, t_start)
         return
     q = {"queries": {}} if args.serve_only else load_and_query(out, result)
-    # 6. kg serve
+    # 6. kg serve: a first start loads the store, a second one reuses it
+    store = work / "serve-store"
+    shutil.rmtree(store, ignore_errors=True)
     try:
-        s = serve(out, timeout=args.serve_wait)
+        first = serve(out, store, timeout=args.serve_wait, queries=False)
+        s = serve(out, store, timeout=args.serve_wait)
+        s["first_ready_s"] = first["ready_s"]
     except RuntimeError as err:
         s = {"failed": str(err)}
         print(f"\nkg serve: {err}", flush=True)
     result["serve"] = s
     if "ready_s" in s:
-        print(f"\nkg serve answered {s['ready_s']:.1f} s after it was started (tree RSS "
+        print(f"\nkg serve --store answered {s['first_ready_s']:.1f} s after its first start "
+              f"(store loaded), {s['ready_s']:.1f} s after the second (store kept; tree RSS "
               f"{bench.fmt_mb(s['tree_rss'])} MB); the queries through it, median of 3:")
         for path in QUERIES:
             row = s["queries"][path.name]
@@ -313,8 +322,12 @@ def main(argv: list[str] | None = None) -> None:
     ready = s.get("ready_s", float("inf"))
     targets = [(f"every competency query < {TARGET_QUERY_S:.0f} s", slowest < TARGET_QUERY_S,
                 f"slowest {slowest:.3f} s"),
-               (f"kg serve answers within {TARGET_SERVE_S:.0f} s", ready < TARGET_SERVE_S,
-                f"{ready:.1f} s" if "ready_s" in s else s["failed"][:60])]
+               (f"kg serve answers within {TARGET_SERVE_S:.0f} s (store kept)",
+                ready < TARGET_SERVE_S,
+                f"{ready:.1f} s" if "ready_s" in s else s["failed"][:60]),
+               (f"kg serve answers within {TARGET_SERVE_S:.0f} s (first start)",
+                s.get("first_ready_s", float("inf")) < TARGET_SERVE_S,
+                f"{s['first_ready_s']:.1f} s" if "ready_s" in s else s["failed"][:60])]
     if "build" in result:
         b = result["build"]
         targets += [

@@ -216,7 +216,11 @@ def query(graph, sparql, fmt) -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Queries answered at the same time, each by an oxigraph process of its "
               "own [default: two per core, at least 4].")
-def serve(graph, host, port, timeout_s, workers) -> None:
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
+              help="Keep the loaded store in this directory and reuse it on the next start "
+              "while the export is unchanged (a big graph then answers in seconds) "
+              "[default: a temporary store, removed on exit].")
+def serve(graph, host, port, timeout_s, workers, store_dir) -> None:
     """Serve GRAPH (a build directory or an RDF export; default: exports/) as a read-only
     SPARQL 1.1 endpoint until Ctrl-C.
 
@@ -229,8 +233,9 @@ def serve(graph, host, port, timeout_s, workers) -> None:
 
     The prefixes `kg query` predeclares (kgo:, skos:, dcterms:, prov:, paper:, entity:
     ...) work here too, so the same query text runs in both. Updates are refused (HTTP
-    403). The export is loaded into a temporary store and answered by oxigraph server
-    processes behind a front on HOST:PORT; a port already in use is an error.
+    403). The export is loaded into a store (temporary, or kept with --store) and answered
+    by oxigraph server processes behind a front on HOST:PORT; a port already in use is
+    an error.
     """
     from kg.serve import ServeError, start_server
 
@@ -238,8 +243,8 @@ def serve(graph, host, port, timeout_s, workers) -> None:
         click.echo(f"kg: warning: listening on {host}: anyone who can reach it can query "
                    "the graph", err=True)
     try:
-        server = start_server(graph, host=host, port=port, query_timeout_s=timeout_s,
-                              workers=workers)
+        server = start_server(graph, host=host, port=port, location=store_dir,
+                              query_timeout_s=timeout_s, workers=workers)
     except (OSError, ValueError, ServeError) as exc:
         _input_error(exc)
     click.echo(f"kg: SPARQL endpoint (read-only) at {server.url}, query editor at "

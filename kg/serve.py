@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import errno
 import http.client
+import json
 import os
 import queue
 import shutil
@@ -47,6 +48,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kg.sparql_text import tidy_error, with_prefixes
+from kg.util.atomic import atomic_write
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -128,6 +130,64 @@ def load_store_dir(graph: str | Path, location: str | Path) -> Path:
     if run.returncode != 0:
         raise ServeError(f"oxigraph load {src} failed: {run.stderr.strip() or run.stdout}")
     return Path(location)
+
+
+#: In a kept store directory (``kg serve --store``): the oxigraph store, and which export
+#: it was loaded from.
+_STORE_SUBDIR = "oxigraph"
+_SOURCE_FILE = "source.json"
+
+
+def _source_stamp(src: Path) -> dict[str, object]:
+    """What identifies an export for a kept store: its path, size and modification time
+    (the quick check make and rsync use; hashing a 6 GB export would cost more than
+    half the load it saves)."""
+    st = src.stat()
+    return {"source": str(src.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def kept_store(graph: str | Path, location: str | Path) -> tuple[Path, bool]:
+    """The store of ``graph`` kept in ``location``: (its directory, whether it was reused).
+
+    ``location`` holds ``oxigraph/`` (the store) and ``source.json`` (which export it
+    holds). When that export is unchanged the store is opened as it is, so a big graph
+    answers in seconds instead of being loaded again; when it changed, or ``location`` is
+    new or empty, the export is loaded into a fresh store beside the old one, which is
+    replaced only once the load succeeded (an interrupted load leaves the old store and
+    its stamp as they were). A non-empty directory that is not such a store is refused,
+    so nothing of the user's is overwritten.
+    """
+    loc = Path(location)
+    src = export_file(graph)
+    stamp = _source_stamp(src)
+    source = loc / _SOURCE_FILE
+    store = loc / _STORE_SUBDIR
+    leftovers = sorted(loc.glob(".loading-*")) if loc.is_dir() else []
+    if loc.exists() and not source.is_file() and any(
+            p not in leftovers for p in loc.iterdir()):
+        raise ServeError(f"{loc}: not empty and not a store kept by kg serve "
+                         f"(no {_SOURCE_FILE}); give a new or empty directory")
+    if source.is_file() and store.is_dir():
+        try:
+            if json.loads(source.read_text(encoding="utf-8")) == stamp:
+                return store, True
+        except (OSError, ValueError):
+            pass  # an unreadable stamp: load again
+    for old in leftovers:  # a load that was interrupted: its half-written store
+        shutil.rmtree(old, ignore_errors=True)
+    loc.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=".loading-", dir=loc))
+    try:
+        load_store_dir(src, fresh / _STORE_SUBDIR)
+        source.unlink(missing_ok=True)  # from here until the new stamp: no valid store
+        if store.exists():
+            shutil.rmtree(store)
+        (fresh / _STORE_SUBDIR).rename(store)
+        with atomic_write(source) as fh:
+            fh.write(json.dumps(stamp, indent=1) + "\n")
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+    return store, False
 
 
 def store_prefixes_of(location: str | Path) -> dict[str, str]:
@@ -531,8 +591,9 @@ def start_server(graph: str | Path, host: str = DEFAULT_HOST, port: int = DEFAUL
                  workers: int | None = None, startup_timeout_s: float = 60.0) -> Server:
     """Load ``graph`` and serve it read-only on ``host:port`` (``port=0``: a free one).
 
-    ``location``: a new or empty directory for the store, kept afterwards; by default a
-    temporary one, removed by :meth:`Server.stop`. ``query_timeout_s``: a query running
+    ``location``: a directory where the store is kept afterwards and reused by the next
+    start while the export is unchanged (:func:`kept_store`); by default a temporary
+    store, removed by :meth:`Server.stop`. ``query_timeout_s``: a query running
     longer is stopped (``None``: :data:`DEFAULT_TIMEOUT_S`). ``workers``: oxigraph
     processes, each running one query at a time (default :func:`default_workers`).
     Raises :class:`PortInUse` before loading anything when the port is taken. Returns
@@ -544,11 +605,9 @@ def start_server(graph: str | Path, host: str = DEFAULT_HOST, port: int = DEFAUL
     try:
         if location is None:
             tmp = tempfile.TemporaryDirectory(prefix="kg-serve-")
-            location = Path(tmp.name) / "store"
-        loc = Path(location)
-        if loc.exists() and any(loc.iterdir()):
-            raise ServeError(f"{loc}: store directory is not empty")
-        load_store_dir(graph, loc)
+            loc = load_store_dir(graph, Path(tmp.name) / "store")
+        else:
+            loc, _ = kept_store(graph, location)
         front.prefixes = store_prefixes_of(loc)
         front.timeout_s = float(query_timeout_s or DEFAULT_TIMEOUT_S)
         pool = _Pool(oxigraph_executable(), loc, workers or default_workers(),

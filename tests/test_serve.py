@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,6 +22,7 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from test_rdf_corpus import corpus
 
+import kg.serve
 from kg.cli import cli
 from kg.export.rdf_files import write_rdf
 from kg.query import query
@@ -81,6 +83,60 @@ def test_stop_ends_the_process_and_removes_the_temporary_store(build_dir):
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(srv.url + "?" + urllib.parse.urlencode({"query": "ASK {}"}),
                                timeout=2)
+
+
+def _copy_export(build_dir: Path, target: Path) -> Path:
+    target.mkdir()
+    shutil.copy2(build_dir / "graph.nt", target / "graph.nt")
+    return target
+
+
+def test_a_kept_store_is_reused_while_the_export_is_unchanged(build_dir, tmp_path, monkeypatch):
+    export = _copy_export(build_dir, tmp_path / "build")
+    store_dir = tmp_path / "kept"
+    with start_server(export, port=free_port(), location=store_dir) as srv:
+        assert _sparql(srv.url, "ASK { ?s a kgo:Paper }")["boolean"] is True
+    assert (store_dir / "oxigraph").is_dir() and (store_dir / "source.json").is_file()
+    loads = []
+    real_load = kg.serve.load_store_dir
+    monkeypatch.setattr(kg.serve, "load_store_dir",
+                        lambda *a: loads.append(a) or real_load(*a))
+    with start_server(export, port=free_port(), location=store_dir) as srv:
+        assert _sparql(srv.url, "ASK { ?s a kgo:Paper }")["boolean"] is True
+    assert loads == []  # opened as it was
+    assert (store_dir / "oxigraph").is_dir()  # and kept after stop
+
+
+def test_a_kept_store_is_loaded_again_when_the_export_changed(build_dir, tmp_path):
+    export = _copy_export(build_dir, tmp_path / "build")
+    store_dir = tmp_path / "kept"
+    start_server(export, port=free_port(), location=store_dir).stop()
+    with (export / "graph.nt").open("a", encoding="utf-8") as fh:
+        fh.write('<https://x.org/added> <https://x.org/p> "new" .\n')
+    with start_server(export, port=free_port(), location=store_dir) as srv:
+        assert _sparql(srv.url, "ASK { <https://x.org/added> ?p ?o }")["boolean"] is True
+    assert sorted(p.name for p in store_dir.iterdir()) == ["oxigraph", "source.json"]
+
+
+def test_a_failed_reload_leaves_no_store_that_claims_the_new_export(build_dir, tmp_path):
+    export = _copy_export(build_dir, tmp_path / "build")
+    store_dir = tmp_path / "kept"
+    start_server(export, port=free_port(), location=store_dir).stop()
+    (export / "graph.nt").write_text("this is not n-triples\n")
+    with pytest.raises(ServeError, match="oxigraph load"):
+        start_server(export, port=free_port(), location=store_dir)
+    assert not any(p.name.startswith(".loading-") for p in store_dir.iterdir())
+    stamp = json.loads((store_dir / "source.json").read_text())
+    assert stamp["size"] != (export / "graph.nt").stat().st_size  # still the old export's
+
+
+def test_a_directory_of_other_files_is_never_taken_for_a_store(build_dir, tmp_path):
+    store_dir = tmp_path / "mine"
+    store_dir.mkdir()
+    (store_dir / "notes.txt").write_text("keep me")
+    with pytest.raises(ServeError, match="not a store kept by kg serve"):
+        start_server(build_dir, port=free_port(), location=store_dir)
+    assert [p.name for p in store_dir.iterdir()] == ["notes.txt"]
 
 
 def test_a_bad_graph_is_reported(tmp_path):
