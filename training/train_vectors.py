@@ -127,6 +127,8 @@ def main() -> None:
     ap.add_argument("--dim", type=int, default=80)
     ap.add_argument("--epoch", type=int, default=10)
     ap.add_argument("--model", choices=["cbow", "skipgram"], default="skipgram")
+    ap.add_argument("--reuse-text", action="store_true",
+                    help="keep the tokenised text an earlier run left beside --out")
     args = ap.parse_args()
     import floret  # training-only dependency: pip install floret
 
@@ -134,7 +136,14 @@ def main() -> None:
     work = args.out.with_name(args.out.name + ".work")
     work.mkdir(parents=True, exist_ok=True)
     text = work / "text.txt"
-    stats = write_text(args.shared, text)
+    if args.reuse_text and text.exists():
+        stats = {"lines": 0, "tokens": 0}
+        with text.open(encoding="utf-8") as fh:
+            for line in fh:
+                stats["lines"] += 1
+                stats["tokens"] += line.count(" ") + 1
+    else:
+        stats = write_text(args.shared, text)
     t1 = time.perf_counter()
     model = floret.train_unsupervised(
         str(text), model=args.model, mode="floret", hashCount=2, bucket=args.bucket,
