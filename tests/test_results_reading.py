@@ -101,3 +101,212 @@ def test_an_arrow_between_two_scores_reports_the_later_one_on_the_dataset_before
     values = {(d, v) for _, d, v in found}
     assert {("StrategyQA", "61.7"), ("CommonsenseQA", "72.7"), ("ARC-DA", "52.1")} <= values
     assert not {v for _, _, v in found} & {"58.9", "63.6", "31.6"}
+
+
+def full(nlp, abstract: str, title: str = "A paper") -> set[tuple]:
+    (ext,) = extract([Paper(id="p", title=title, abstract=abstract)], nlp=nlp)
+    return {(r.entity, r.dataset, r.metric, r.value) for r in ext.results}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Experimental results show that HQRS-CLIP surpassed the previous CLIP model in various "
+    "downstream tasks while using only 4.2\\% of the training data.",
+    "DynaKV achieves average gains of $1.38\\times$ in accuracy and $1.47\\times$ speedups.",
+    "FIS-DiT consistently achieves 2.11--2.41$\\times$ speedup on Wan 2.2.",
+    "RainFusion2.0 achieves an end-to-end speedup of 1.5~1.8x.",
+    "FABSVer achieves superior reasoning performance while requiring only 51%--71% of the "
+    "training time of existing methods.",
+])
+def test_tex_multipliers_ranges_and_shares_of_cost_are_not_scores(nlp, sentence):
+    assert results(nlp, sentence) == set()
+
+
+def test_a_tex_percent_is_a_percent_and_a_range_is_one_value(nlp):
+    found = results(nlp, "On OffTopicEval, GPT-4o achieves 62--73\\% while Phi-3 achieves "
+                         "only 48\\%.")
+    assert {v for _, _, v in found} == {"62--73%", "48%"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Gemma 3 achieves high adherence but its F1 stays < 0.15 for some categories.",
+    "Our method preserves the ranking of all models shifting within 5% using 25x fewer "
+    "samples.",
+    "Deep Research raises recall on RollingEval from below 20% to above 80%.",
+    "DGG-XNet achieved precision, recall, and F1-score all exceeding 91\\%.",
+])
+def test_bounds_are_not_scores(nlp, sentence):
+    assert results(nlp, sentence) == set()
+
+
+def test_a_spread_after_plus_minus_is_not_a_score(nlp):
+    found = results(nlp, "DSA-NRP achieves an AUC of 0.7703 $\\pm$ 0.12 on the stroke "
+                         "cohort.", title="DSA-NRP: no-reflow prediction")
+    assert {v for _, _, v in found} == {"0.7703"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "MotionCrafter achieves state-of-the-art performance, delivering 38.64% and 25.0% "
+    "improvements in geometry and motion reconstruction, respectively.",
+    "On the Scan2CAD benchmark, CAOA achieves a 17% accuracy improvement over prior methods.",
+    "DeepSurvey achieves the best citation quality (12.3% and 9.3% recall and precision "
+    "gains over the strongest baseline).",
+])
+def test_a_gain_named_a_few_words_after_its_value_is_not_a_score(nlp, sentence):
+    assert results(nlp, sentence) == set()
+
+
+def test_a_percent_before_a_count_noun_is_still_a_score(nlp):
+    found = results(nlp, "The RGMP framework achieves 87% task success in generalization "
+                         "tests.", title="RGMP: Recurrent Geometric-prior Multimodal Policy")
+    assert {v for _, _, v in found} == {"87%"}
+
+
+def test_the_value_after_vs_belongs_to_the_system_compared_against(nlp):
+    found = results(nlp, "We present VibeThinker-1.5B. Remarkably, it surpasses the 400x "
+                         "larger DeepSeek R1 on three math benchmarks: AIME24 (80.3 vs. "
+                         "79.8) and AIME25 (74.4 vs. 70.0).",
+                    title="Tiny Model, Big Logic: VibeThinker-1.5B")
+    owner = {v: e for e, _, v in found}
+    assert owner["80.3"] == owner["74.4"] == "VibeThinker-1.5B"
+    assert owner["79.8"] == owner["70.0"] == "DeepSeek R1"
+
+
+def test_the_value_after_vs_an_unnamed_rival_is_dropped(nlp):
+    found = results(nlp, "DSA guardrails outperform comparably sized standalone models, "
+                         "notably improving hallucination detection (0.88 vs. 0.61 AUC on "
+                         "Summedits).", title="DSA: Disentangled Safety Adapters")
+    assert "0.61" not in {v for _, _, v in found}
+
+
+def test_a_possessive_names_who_scores(nlp):
+    found = results(nlp, "Notably, OpenCodeInterpreter-33B achieves an accuracy of 83.2 "
+                         "(76.4) on HumanEval and MBPP, closely rivaling GPT-4's 84.2 "
+                         "(76.2).")
+    assert {e for e, _, v in found if v in ("84.2", "76.2")} == {"GPT-4"}
+    assert {e for e, _, v in found if v in ("83.2", "76.4")} == {"OpenCodeInterpreter-33B"}
+
+
+def test_a_possessive_of_no_name_is_no_ones_score(nlp):
+    found = results(nlp, "On LiveCodeBench, Magistral Medium scores 50.3, beating its base "
+                         "model's 0.0.")
+    assert "0.0" not in {v for _, _, v in found}
+
+
+def test_where_a_score_moves_to_is_a_score(nlp):
+    found = results(nlp, "OpenCodeInterpreter-33B achieves 83.2 on HumanEval and further "
+                         "elevates to 91.6 with synthesized human feedback.")
+    assert ("OpenCodeInterpreter-33B", "91.6") in {(e, v) for e, _, v in found}
+
+
+def test_where_a_gain_moves_to_is_not_a_score(nlp):
+    found = results(nlp, "When we perturb HumanEvalFix with increased shared context, ES' "
+                         "improvement over SARI increases to 20%.")
+    assert found == set()
+
+
+def test_respectively_pairs_only_the_list_of_its_own_clause(nlp):
+    found = results(nlp, "Even the strongest models fall short of operational safety, while "
+                         "GPT-4o achieves 72.5\\%, and Gemma and Llama-3 collapse to "
+                         "39.53\\% and 23.84\\%, respectively.")
+    assert ("Gemma", "39.53%") in {(e, v) for e, _, v in found}
+    assert ("Llama-3", "23.84%") in {(e, v) for e, _, v in found}
+
+
+def test_tex_markup_before_a_gain_does_not_hide_it(nlp):
+    found = results(nlp, "We find that iPOE improves over prompts with random guidelines by "
+                         "up to $31\\%$ and $35\\%$, respectively.")
+    assert found == set()
+
+
+def test_a_value_in_parentheses_after_an_unnamed_rival_is_the_rivals(nlp):
+    found = results(nlp, "SkillAudit achieves 73.9% average task reward, outperforming an "
+                         "agent without skills (40.9%) and the static expert skill (56.7%).",
+                    title="SkillAudit: skill evolution")
+    assert {v for _, _, v in found} == {"73.9%"}
+
+
+def test_with_a_system_doing_starts_a_clause_of_its_own(nlp):
+    found = results(nlp, "Several models, including Decision Trees (DT), Random Forest (RF) "
+                         "and XGBoost, were implemented, with XGBoost achieving the highest "
+                         "accuracy of 0.9050.")
+    assert {e for e, _, v in found if v == "0.9050"} == {"XGBoost"}
+
+
+def test_a_pronoun_or_the_model_credits_the_papers_system(nlp):
+    title = "SCRWKV: Structure-Calibrated Vision-RWKV for Crack Segmentation"
+    abstract = ("We propose SCRWKV, a compact segmentation network. Achieving an F1 score of "
+                "0.8428 on the TUT dataset, the model confirms its potential for deployment.")
+    found = results(nlp, abstract, title=title)
+    assert ("SCRWKV", "0.8428") in {(e, v) for e, _, v in found}
+
+
+def test_a_component_after_we_propose_is_not_who_scores(nlp):
+    found = results(nlp, "Additionally, we propose a transformer-based model, utilizing a "
+                         "Transformer Encoder with Bidirectional LSTM, achieving 99.02\\% "
+                         "accuracy at signer dependent mode.")
+    assert not any(e == "Transformer" for e, _, _ in found)
+
+
+def test_a_metric_written_as_one_of_two_is_left_open(nlp):
+    found = full(nlp, "We improve the state-of-the-art results of bpc/perplexity from 1.06 to "
+                      "0.99 on enwiki8.", title="Transformer-XL: Attentive Language Models")
+    assert {(e, m, v) for e, _, m, v in found} == {("Transformer-XL", None, "0.99")}
+
+
+def test_the_sole_metric_is_not_the_one_of_a_value_followed_by_another_noun(nlp):
+    found = full(nlp, "Experimental results demonstrate that RainFusion2.0 can achieve 80% "
+                      "sparsity while achieving an end-to-end speedup of 1.5~1.8x without "
+                      "compromising video quality.",
+                 title="RainFusion2.0: block-wise sparse attention")
+    assert {v for _, _, _, v in found} == {"80%"}
+    assert not any(m == "video quality" for _, _, m, _ in found)
+
+
+def test_a_value_with_a_name_and_its_size_belongs_to_that_name(nlp):
+    found = results(nlp, "Even the strongest models -- Qwen-3 (235B) with 77.77\\% and Mistral "
+                         "(24B) with 79.96\\% -- fall short, while Phi achieves only 48\\%.")
+    owner = {v: e for e, _, v in found}
+    assert owner["77.77%"] == "Qwen-3"
+    assert owner["79.96%"] == "Mistral"
+
+
+def test_an_approximate_score_is_a_score(nlp):
+    found = results(nlp, "The findings include RNN and ANN models with accuracy between 96% "
+                         "and 93%, respectively, with a CNN model achieving around 78%.")
+    assert "78%" in {v for _, _, v in found}
+
+
+@pytest.mark.parametrize("sentence", [
+    "As a result, Transformer-XL learns dependency that is about 80% longer than RNNs and "
+    "450% longer than vanilla Transformers, and achieves better performance.",
+    "We scale up DeepSeekMoE to 16B parameters and show that it achieves comparable "
+    "performance with LLaMA2 7B, with only about 40% of computations.",
+])
+def test_comparatives_and_shares_of_compute_are_not_scores(nlp, sentence):
+    assert results(nlp, sentence) == set()
+
+
+def test_a_name_in_a_prepositional_phrase_is_not_who_scores(nlp):
+    found = results(nlp, "Under a human-validated hierarchical utility judge, EvoNote-generated "
+                         "notes are preferred over corresponding human-written notes in 89.6% "
+                         "of cases; on a separate set of posts without a crowd helpfulness "
+                         "verdict, EvoNote produces helpful notes for 82.0% of cases.",
+                    title="EvoNote: Self-Evolving LLM Agents for Health Community Notes")
+    assert not any(e == "hierarchical utility judge" for e, _, _ in found)
+    assert ("EvoNote", "89.6%") in {(e, v) for e, _, v in found}
+
+
+def test_a_metric_mention_cut_across_a_parenthesis_is_no_metric(nlp):
+    found = full(nlp, "Our novel method significantly outperformed a clinical-features "
+                      "baseline(AUC: 0.7703 $\\pm$ 0.12 vs. 0.5728 $\\pm$ 0.12; accuracy: 0.8125 "
+                      "$\\pm$ 0.10 vs. 0.6331 $\\pm$ 0.09).", title="DSA-NRP: no-reflow prediction")
+    assert not any(m and "(" in m for _, _, m, _ in found)
+    assert not {v for _, _, _, v in found} & {"0.12", "0.5728", "0.10", "0.6331", "0.09"}
+
+
+def test_a_lone_value_in_parentheses_after_what_improves_is_a_gain(nlp):
+    found = results(nlp, "Experiments demonstrate that R-CAI generates diverse toxic data and "
+                         "that probability clamping substantially improves semantic coherence "
+                         "(15%) without sacrificing adversarial strength.",
+                    title="Reverse Constitutional AI (R-CAI)")
+    assert found == set()

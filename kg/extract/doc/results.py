@@ -18,10 +18,30 @@ from kg.extract.doc.views import span_text
 if not Doc.has_extension("results"):
     Doc.set_extension("results", default=None)
 
-_VALUE = re.compile(r"(?<![\w.+\-~])(\d{1,3}(?:\.\d+)?)(?:\s?(%|points?\b|pp\b))?")
+_VALUE = re.compile(r"(?<![\w.+\-~])(\d{1,3}(?:\.\d+)?)(?:\s?(\\?%|points?\b|pp\b))?")
+#: "62--73%", "1.5~1.8x", "51%--71%": a range; what follows its upper end says what it is.
+_RANGE = re.compile(r"\s?(?:-{1,2}|\u2013|~)\s?\d{1,3}(?:\.\d+)?(\s?\\?%)?")
+#: A bound or a spread, not a score: "F1 < 0.15", "within 5%", "from below 20%",
+#: "all exceeding 91%", "0.77 $\pm$ 0.12".
+_NOT_OWN_BEFORE = re.compile(
+    r"(?:[<>\u2264\u2265]|\bbelow|\babove|\bwithin|\bunder|\bexceed\w*|\bat\s+(?:least|most)|"
+    r"\b(?:more|less|fewer)\s+than|\\pm\$?|\+-|\+/-)\s*\$?\s*$", re.IGNORECASE)
+#: "AIME24 (80.3 vs. 79.8)": the value after "vs." is the compared-against system's.
+_VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus)\s*\$?\s*$", re.IGNORECASE)
+#: "38.64% and 25.0% improvements", "17% accuracy improvement", "0.14 vs 0.22 … drop": a
+#: gain named a few words after its value (and any values listed with it).
+_GAIN_LATER = re.compile(
+    r"^\s*(?:\\?%)?(?:\s*(?:,|and|vs\.?|to|-+|~)\s*[<>]?\d{1,3}(?:\.\d+)?\s*(?:\\?%)?)*\s+"
+    r"(?:[A-Za-z][\w-]*\s+){0,3}?(?:improvements?|gains?|increases?|reductions?|drops?|"
+    r"boosts?|speed-?ups?|decreases?)\b", re.IGNORECASE)
+#: "improves semantic coherence (15%)": a lone value in parentheses after what it improves
+#: is the gain; "(0.88 vs. 0.61 AUC)" after it is a pair of scores.
+_GAIN_IN_PARENS = re.compile(
+    r"\b(?:improv|increas|boost|rais|enhanc|lift)\w*\s+(?:[\w-]+\s+){0,3}\(\s*$", re.IGNORECASE)
+_PAIR_AFTER = re.compile(r"\s*(?:\\?%)?\s*(?:vs\.?|versus)\b", re.IGNORECASE)
 _RELATIVE_BEFORE = re.compile(
-    r"(?:\bby|\+|\u00b1|\bup\s+to|\bfrom|\bover|\babout|\baround|\bnearly|\broughly|"
-    r"\bapproximately|~|=|(?:improv|gain|increas|boost|reduc|drop|decreas|lift|margin)\w*"
+    r"(?:\bby|\+|\u00b1|\bup\s+to|\bfrom|=|(?:improv|gain|increas|boost|reduc|drop|decreas|"
+    r"lift|margin)\w*"
     r"(?:\s+of)?)\s*(?:an?\s+)?(?:(?:more\s+than|at\s+least|less\s+than|over|nearly|about|"
     r"almost|roughly|approximately|up\s+to|average(?:\s+of)?|absolute|relative)\s+)*$",
     re.IGNORECASE,
@@ -33,12 +53,29 @@ _ARROW_GAP = re.compile(rf"^\s*\d{{1,3}}(?:\.\d+)?\s?%?\s*{_ARROW}\s*$")
 #: "from 63.6 to 72.7": the later value is the result, the earlier one a starting point.
 _FROM_TO = re.compile(r"\bfrom\s+\d{1,3}(?:\.\d+)?\s?%?\s+to\s*$", re.IGNORECASE)
 _TO = re.compile(r"\bto\s*$", re.IGNORECASE)
+#: "ES' improvement over SARI increases to 20%": what moves is a gain, not a score.
+_GAIN_NOUN = re.compile(r"\b(?:improvements?|gains?|speed-?ups?|margins?|gaps?)\b",
+                        re.IGNORECASE)
+#: "this drops to 9%", "further elevates to 91.6": where a score moves to is a score.
+_MOVES_TO = re.compile(
+    r"\b(?:ris\w*|rose|improv\w*|increas\w*|elevat\w*|drop\w*|fall\w*|fell|decreas\w*|"
+    r"collaps\w*|boost\w*|rais\w*|jump\w*|climb\w*|grow\w*|grew|declin\w*)"
+    r"\s+(?:[\w-]+\s+){0,2}?to\s*$", re.IGNORECASE)
 _RELATIVE_AFTER = re.compile(
-    r"^\s*(?:%\s*)?(?:x\b|\u00d7|times|fold|fewer|less|more|faster|slower|smaller|larger|"
-    r"higher|lower|improvement|gain|increase|reduction|relative|absolute|of\s+the|speed-?ups?|"
-    r"billion|million|thousand|[BMK]\b|hours?|days?|seconds?|minutes?|samples?|examples?|"
-    r"tokens?|languages?|tasks?|datasets?|papers?|steps?|layers?|images?|questions?|"
-    r"parameters?|GPUs?|years?|points?\s+(?:higher|lower|better|worse|above|below|over))",
+    r"^\s*(?:\\?%\s*)?(?:x\b|\u00d7|\$?\s*\\times|times|fold|fewer|less|more|faster|slower|"
+    r"smaller|larger|higher|lower|improvement|gain|increase|reduction|relative|absolute|"
+    r"of\s+the|speed-?ups?|points?\s+(?:higher|lower|better|worse|above|below|over)|"
+    r"(?:\w+er|more\s+\w+|less\s+\w+)\s+than|"
+    r"of\s+(?:\w+\s+)?(?:computations?|compute|parameters|data|memory|time|costs?|FLOPs|"
+    r"tokens|samples|training|resources|budget|labels|annotations))",
+    re.IGNORECASE,
+)
+#: Units of counts and sizes: "1.5 billion", "2.5 hours", "3.5 tasks" — but "87% task
+#: success" is a score, so these are read only after a value without a percent sign.
+_COUNT_AFTER = re.compile(
+    r"^\s*(?:billion|million|thousand|[BMK]\b|hours?|days?|seconds?|minutes?|samples?|"
+    r"examples?|tokens?|languages?|tasks?|datasets?|papers?|steps?|layers?|images?|"
+    r"questions?|parameters?|GPUs?|years?)",
     re.IGNORECASE,
 )
 _SCORE_CUE = re.compile(
@@ -46,24 +83,60 @@ _SCORE_CUE = re.compile(
     r"outperform\w*|surpass\w*|record\w*|yield\w*|get|gets|sets?|delivers?|hits?)\b",
     re.IGNORECASE,
 )
-#: Words before a name that make it the thing compared against, not the one scoring.
+#: Words before a name that make it the thing compared against ("surpasses the 400x
+#: larger DeepSeek R1": a few words may come between) …
+_COMPARED = re.compile(
+    r"(?:\bthan|\bover|\boutperform\w*|\bsurpass\w*|\bbeat\w*|\bexceed\w*|\bvs\.?|"
+    r"\bversus|\bcompared\s+(?:to|with)|\brival\w*|\bagainst)[\s,(]*(?:[\w.-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+#: … or built on, or merely named: not the one scoring.
 _NOT_SUBJECT = re.compile(
     r"(?:\bthan|\bover|\boutperform\w*|\bsurpass\w*|\bbeat\w*|\bexceed\w*|\bvs\.?|"
     r"\bversus|\bcompared\s+(?:to|with)|\bbased\s+on|\bbuilt\s+on|\blike|\bsuch\s+as|"
-    r"\bincluding|\be\.g\.,?|\bfrom|\busing|\bwith|\bof|\bon|\bvia|\band)"
-    r"[\s,(]*(?:the\s+)?(?:strong\s+|state-of-the-art\s+|previous\s+|baseline\s+)*$",
+    r"\bincluding|\be\.g\.,?|\bfrom|\busing|\bwith|\bof|\bon|\bvia|\band|\bunder)"
+    r"[\s,(]*(?:(?:the|an?)\s+)?(?:strong\s+|state-of-the-art\s+|previous\s+|baseline\s+|"
+    r"[\w-]+-\w+\s+)*(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
-_WE = re.compile(r"\b(?:we|our|ours)\b", re.IGNORECASE)
+#: The paper's own system, unnamed: "we achieve", "our model", and the anaphora abstracts
+#: use for it once named ("it surpasses …", "the model confirms …", "this method").
+_WE = re.compile(
+    r"\b(?:we|our|ours|it|the\s+(?:proposed\s+|resulting\s+|final\s+)?(?:model|method|"
+    r"framework|approach|system|pipeline|architecture|network|agent)|this\s+(?:model|method|"
+    r"framework|approach|system|pipeline|architecture|network|agent))\b", re.IGNORECASE)
+#: "GPT-4's 84.2", "Shap-e's MSE of 0.147": the value belongs to the owner before "'s".
+_POSSESSIVE = re.compile(r"(?:'s|\u2019s|s')\s+(?:[\w-]+\s+){0,3}?(?:of\s+)?$")
+#: "we" as the subject: a name after it is what we propose or use, not who scores.
+_SUBJECT_WE = re.compile(r"\bwe\b", re.IGNORECASE)
+_WE_END = re.compile(rf"(?:{_WE.pattern})$", re.IGNORECASE)
+#: What may stand between a name and its own value: "X (70.5%)", "X: 70.5", "X of 70.5",
+#: "Mistral (24B) with 79.96%".
+_BESIDE = re.compile(r"\s*(?:\([^()]{1,12}\)\s*)?(?:\(|:|of|=|\(=|with)?\s*")
+#: A value in parentheses after a rival that is no name: "outperforming an agent without
+#: skills (40.9%)", "where baselines fail (0-10%)".
+_PAREN_AFTER_RIVAL = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|than|beat\w*|exceed\w*|compared|against|"
+    r"baselines?)\b[^,;]*\(\s*$", re.IGNORECASE)
 #: Where a clause with a subject of its own begins: "…, while X reaches …", "; X …".
-_CLAUSE_BREAK = re.compile(r";\s*|,?\s*\b(?:while|whereas|but)\b\s*", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r";\s*|,?\s*\b(?:while|whereas|but)\b\s*|,\s*with\b\s*",
+                           re.IGNORECASE)
 #: "the validation set", "test split": where a score was measured, not which dataset.
 _SPLIT = re.compile(r"^(?:the\s+)?(?:validation|val|dev|development|test|training|train|"
                     r"held-out)\s+(?:set|split|data)s?$", re.IGNORECASE)
+#: TeX markup right before a value ("by up to $31\\%$", "\\textbf{78.7\\%}"), read as a space.
+_TEX_BEFORE = re.compile(r"(?:\s*(?:\$|\{|\\(?:textbf|textit|emph|mathbf|mathrm)\{))+$")
 _NAME_PART = re.compile(r"^(?:-\w|[A-Za-z])")
 #: What joins a gain to the next value of the same list: "… on in-domain tasks and ".
 _COORDINATED = re.compile(r"^[^.;:]{0,60}?(?:\band|,)\s*(?:by\s+)?$", re.IGNORECASE)
+#: "84.2 (76.2)": a second value in parentheses right after the first, of the same system.
+_SECOND_VALUE = re.compile(r"\s*\(\s*")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+#: Where the list a "respectively" pairs begins: "… -- fall short, while GPT models plateau
+#: in the 62--73% range, …, and Gemma and Llama-3 collapse to 39.53% and 23.84%,
+#: respectively" pairs only the values and names after "while".
+_LIST_BREAK = re.compile(r";\s*|,?\s*\b(?:while|whereas|but)\b\s*|\s-{2,3}\s|\u2014",
+                         re.IGNORECASE)
 _ON = re.compile(r"^\s*%?\s*(?:accuracy\s+|\w+\s+)?(?:on|in|for|at)\s+(?:the\s+)?$",
                  re.IGNORECASE)
 
@@ -81,61 +154,121 @@ class ResultCandidate:
     sent_end: int
 
 
-def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, str]]:
-    """Absolute scores in a sentence's ``text``: (start, end, value as written), without
-    gains, counts, sizes, bounds, the "from" value of "from X to Y" and digits of names."""
+def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, str, bool]]:
+    """Absolute scores in a sentence's ``text``: (start, end, value as written, whether it
+    is the other side of "A vs. B"), without gains, counts, sizes, bounds, spreads, the
+    "from" value of "from X to Y" and digits of names."""
     out = []
     relative_end = None  # where the last gain ended: "by 0.83 dB … and 3.43 dB" is one list
     for m in _VALUE.finditer(text):
-        if not m.group(2) and "." not in m.group(1):
+        end = m.end()
+        percent = bool(m.group(2)) and m.group(2).endswith("%")
+        rng = _RANGE.match(text, end)
+        if rng and (rng.group(1) or not percent):
+            end, percent = rng.end(), percent or bool(rng.group(1))
+        if not percent and not m.group(2) and "." not in m.group(1):
             continue  # bare integers are counts, years or sizes
-        before, after = text[: m.start()], text[m.end():]
+        before, after = _TEX_BEFORE.sub(" ", text[: m.start()]), text[end:]
         if _NAME_PART.match(after):
             continue  # "LLaMA 3.2-3B", "1.5B": part of a name or a size
         if _ARROW_AFTER.match(after):
             continue  # "63.6 → 72.7": the starting point, not the result
-        if (_RELATIVE_AFTER.match(after) or _RELATIVE_BEFORE.search(before)
+        if (_RELATIVE_AFTER.match(after) or _GAIN_LATER.match(after)
+                or _GAIN_IN_PARENS.search(before) and not _PAIR_AFTER.match(after)
+                or not percent and _COUNT_AFTER.match(after)
+                or _RELATIVE_BEFORE.search(before)
                 or relative_end is not None
-                and _COORDINATED.match(text[relative_end: m.start()])):
-            relative_end = m.end()
+                and _COORDINATED.match(_TEX_BEFORE.sub(" ", text[relative_end: m.start()]))):
+            relative_end = end
             continue
-        if _TO.search(before) and not _FROM_TO.search(before):
+        if _NOT_OWN_BEFORE.search(before):
+            continue  # a bound or a spread
+        if _TO.search(before) and not _FROM_TO.search(before) and not (
+                _MOVES_TO.search(before) and not _GAIN_NOUN.search(before[-60:])):
             continue  # "up to", "close to", "reduced to" … but "from 63.6 to 72.7" counts
         start = offset + m.start()
         if any(e.start_char <= start < e.end_char for e in ents):
             continue  # part of a name ("GPT-3.5")
-        out.append((start, offset + m.end(), m.group(0).replace(" ", "")))
+        out.append((start, offset + end, text[m.start(): end].replace(" ", "")
+                    .replace("\\%", "%"), bool(_VERSUS_BEFORE.search(before))))
     return out
 
 
 def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool:
-    """Who scores a value at char ``before``: the name right before "(70.5%)" or ":"; else
-    the first system of the clause that is not compared against or built on; None when the
-    sentence speaks of "we"/"our" and names no such system first; False when unknown."""
+    """Who scores a value at char ``before``: the owner of "X's 84.2"; the name right
+    before "(70.5%)", ":" or "with"; else the first system of the clause that is not
+    compared against, built on or merely named in a phrase, unless "we" precede it; None
+    when the sentence speaks of "we"/"our"/"it"/"the model"; False when unknown (and for
+    the value in parentheses of a rival that has no name)."""
     text = span_text(sent)
     base = sent.start_char
     prior = [s for s in systems if s.end_char <= before]
-    if prior:
-        gap = text[prior[-1].end_char - base: before - base]
-        if len(gap) <= 3 and gap.strip() in ("(", ":", "", "of", "=", "(="):
+    owner = _POSSESSIVE.search(text, 0, before - base)
+    if owner:
+        if prior and prior[-1].end_char - base == owner.start():
             return prior[-1]
+        return None if _WE_END.search(text, 0, owner.start()) else False
+    if prior and _BESIDE.fullmatch(text, prior[-1].end_char - base, before - base):
+        return prior[-1]
+    since = text[prior[-1].end_char - base if prior else 0: before - base]
+    if _PAREN_AFTER_RIVAL.search(since):
+        return False  # "outperforming an agent without skills (40.9%)": an unnamed rival's
     # "On GSM8K, Llama-2 reaches 56.8%, while MathFlow reaches 81.2%": the value's own
     # clause names its system first.
     # Else the sentence's: its first system, or "we".
     clause = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, before - base)), default=0)
     for start in dict.fromkeys((clause, 0)):
+        we = _WE.search(text, start, before - base)
+        subject_we = _SUBJECT_WE.search(text, start, before - base)
         for s in prior:
-            if s.start_char - base >= start and not _NOT_SUBJECT.search(
-                    text[start: s.start_char - base]):
+            lead = text[start: s.start_char - base]
+            if subject_we and subject_we.start() < s.start_char - base:
+                break  # "we propose a transformer-based model …, achieving 99.02%"
+            if s.start_char - base >= start and not _NOT_SUBJECT.search(lead) \
+                    and not _COMPARED.search(lead):
                 return s
-        if _WE.search(text[start: before - base]):
+        if we:
             return None
-    return False
+    # "Achieving an F1 score of 0.8428 …, the model confirms …": the subject comes later
+    return None if not systems and _WE.search(text) else False
 
 
-def _linked(spans: list[Span], text: str, base: int, start: int, end: int) -> Span | None:
+#: "bpc/perplexity": a metric written as one of two, which the value may not be.
+_SLASHED = re.compile(r"\w/$")
+_SLASHED_AFTER = re.compile(r"/\w")
+#: A word after a value that names what it measures, unless a preposition or conjunction.
+_NOUN_AFTER = re.compile(
+    r"\s*(?!(?:on|in|for|at|across|with|and|or|when|while|over|than|compared|to|of|by|"
+    r"under|using|without|after|vs|versus|respectively|which|that|as)\b)[A-Za-z]",
+    re.IGNORECASE)
+
+
+def _compared(sent: Span, systems: list[Span], before: int) -> Span | None:
+    """The system a value after "vs." at char ``before`` belongs to: the last one named
+    as compared against ("surpasses DeepSeek R1 …: AIME24 (80.3 vs. 79.8)"), or None."""
+    text, base = span_text(sent), sent.start_char
+    for s in reversed([s for s in systems if s.end_char <= before]):
+        if _COMPARED.search(text[: s.start_char - base]):
+            return s
+    return None
+
+
+def _linked(spans: list[Span], text: str, base: int, start: int, end: int,
+            metric: bool = False) -> Span | None:
+    """:func:`_link`, but no mention cut across a parenthesis ("baseline(AUC")."""
+    found = _link(spans, text, base, start, end, metric)
+    return found if found is None or found.text.count("(") == found.text.count(")") else None
+
+
+def _link(spans: list[Span], text: str, base: int, start: int, end: int,
+          metric: bool = False) -> Span | None:
     """The dataset or metric a value at [start, end) is stated for: "84.0% on D",
-    "D … 84.0%" / "accuracy of 84.0%" when the sentence names only one."""
+    "D … 84.0%" / "accuracy of 84.0%" when the sentence names only one. A metric is none
+    when written as one of two ("bpc/perplexity") or when the value is followed by a noun
+    that is not it ("80% sparsity while … video quality")."""
+    if metric:
+        spans = [s for s in spans if not _SLASHED.search(text, 0, s.start_char - base)
+                 and not _SLASHED_AFTER.match(text, s.end_char - base)]
     after = [s for s in spans if s.start_char >= end]
     if after and (_ON.match(text[end - base: after[0].start_char - base])
                   or not text[end - base: after[0].start_char - base].strip()):
@@ -144,6 +277,8 @@ def _linked(spans: list[Span], text: str, base: int, start: int, end: int) -> Sp
     gap = text[before[-1].end_char - base: start - base] if before else ""
     if before and (gap.strip() in ("of", "", ":", "=") or _ARROW_GAP.match(gap)):
         return before[-1]  # "accuracy of 84.0%", "CommonsenseQA 63.6 → 72.7"
+    if metric and _NOUN_AFTER.match(text, end - base):
+        return None
     return spans[0] if len(spans) == 1 else None
 
 
@@ -161,9 +296,10 @@ def sentence_results(doc: Doc) -> list[ResultCandidate]:
         systems = [e for e in ents if e.label_ in ("Method", "Model")]
         datasets = [e for e in ents if e.label_ == "Dataset" and not _SPLIT.match(e.text)]
         metrics = [e for e in ents if e.label_ == "Metric"]
-        values = _values(text, sent.start_char, ents)
-        if not values:
+        found = _values(text, sent.start_char, ents)
+        if not found:
             continue
+        values = [(a, b, v) for a, b, v, other in found if not other]
         base = sent.start_char
 
         def add(entity, value, dataset, metric, sent=sent):
@@ -171,27 +307,50 @@ def sentence_results(doc: Doc) -> list[ResultCandidate]:
                                        metric=metric, sent_start=sent.start_char,
                                        sent_end=sent.end_char))
 
-        if _RESPECTIVELY.search(text) and len(values) > 1:
-            # "X achieves 72.0% and 50.7% on GSM8K and MATH, respectively"
-            first = values[0][0]
-            listed_data = [d for d in datasets if d.start_char > first] or datasets
-            listed_sys = [s for s in systems if s.start_char > first]
+        for start, end, value, other in found:
+            compared = _compared(sent, systems, start) if other else None
+            if compared is not None:
+                add(compared, value, _linked(datasets, text, base, start, end),
+                    _linked(metrics, text, base, start, end, metric=True))
+        resp = _RESPECTIVELY.search(text)
+        if resp and len(values) > 1:
+            # "X achieves 72.0% and 50.7% on GSM8K and MATH, respectively": the list is the
+            # values of the clause before "respectively" (else, as written, the sentence's)
+            lo = base + max((m.end() for m in _LIST_BREAK.finditer(text, 0, resp.start())),
+                            default=0)
+            hi = base + resp.start()
+            listed = [v for v in values if lo <= v[0] < hi]
+            if len(listed) < 2:
+                listed, lo, hi = values, base, sent.end_char
+            first = listed[0][0]
+            seg_data = [d for d in datasets if lo <= d.start_char < hi]
+            seg_sys = [s for s in systems if lo <= s.start_char < hi]
+            listed_data = [d for d in seg_data if d.start_char > first] or seg_data
+            listed_sys = [s for s in seg_sys if s.start_char > first]
+            if len(listed_sys) != len(listed):
+                listed_sys = seg_sys
             subject = _subject(sent, systems, first)
             metric = metrics[0] if len(metrics) == 1 else None
-            if len(listed_data) == len(values) and subject is not False:
-                for (_, _, v), d in zip(values, listed_data, strict=True):
+            if len(listed_data) == len(listed) and subject is not False:
+                for (_, _, v), d in zip(listed, listed_data, strict=True):
                     add(subject, v, d, metric)
-            elif len(listed_sys) == len(values):
+            elif len(listed_sys) == len(listed):
                 dataset = datasets[0] if len(datasets) == 1 else None
-                for (_, _, v), s in zip(values, listed_sys, strict=True):
+                for (_, _, v), s in zip(listed, listed_sys, strict=True):
                     add(s, v, dataset, metric)
-            continue
+            values = [v for v in values if v not in listed]
+        last: tuple[int, Span | None] | None = None
         for start, end, value in values:
-            subject = _subject(sent, systems, start)
+            if last is not None and _SECOND_VALUE.fullmatch(text, last[0] - base,
+                                                             start - base):
+                subject = last[1]  # "GPT-4's 84.2 (76.2)": the same system's
+            else:
+                subject = _subject(sent, systems, start)
             if subject is False:
                 continue
+            last = (end, subject)
             add(subject, value, _linked(datasets, text, base, start, end),
-                _linked(metrics, text, base, start, end))
+                _linked(metrics, text, base, start, end, metric=True))
     return out
 
 
