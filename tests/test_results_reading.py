@@ -310,3 +310,35 @@ def test_a_lone_value_in_parentheses_after_what_improves_is_a_gain(nlp):
                          "(15%) without sacrificing adversarial strength.",
                     title="Reverse Constitutional AI (R-CAI)")
     assert found == set()
+
+
+def test_a_value_marked_absolute_beside_a_relative_gain_is_a_score(nlp):
+    found = results(nlp, "We introduce Streaming RAG for spoken dialogue. Experimental results "
+                         "demonstrate that our streaming RAG approach increases QA accuracy by "
+                         "up to 200% relative (from 11.1% to 34.2% absolute).",
+                    title="Stream RAG: Spoken Dialogue Systems with Streaming Tool Usage")
+    assert {v for _, _, v in found} == {"34.2%"}
+
+
+def test_a_name_inside_our_phrase_credits_the_papers_system(nlp):
+    title = "Stream RAG: Spoken Dialogue Systems with Streaming Tool Usage"
+    abstract = ("We introduce Streaming RAG for spoken dialogue. Experimental results "
+                "demonstrate that our streaming RAG approach achieves 34.2% QA accuracy.")
+    found = results(nlp, abstract, title=title)
+    (ext,) = extract([Paper(id="p", title=title, abstract=abstract)], nlp=nlp)
+    main = next(e.name for e in ext.entities if e.role == "proposes")
+    assert {e for e, _, v in found if v == "34.2%"} == {main}
+    assert main != "RAG"
+
+
+def test_a_gain_after_and_in_a_later_phrase_leaves_the_score(nlp):
+    found = results(nlp, "On GSM8K, MathFlow achieves 85.2% accuracy and consistent "
+                         "improvements over chain-of-thought prompting.",
+                    title="MathFlow: reasoning")
+    assert ("MathFlow", "85.2%") in {(e, v) for e, _, v in found}
+
+
+def test_a_capitalised_name_after_a_preposition_and_a_dataset_is_still_the_subject(nlp):
+    found = results(nlp, "On ImageNet ResNet-50 achieves 76.1% top-1 accuracy, while ViT-B "
+                         "reaches 81.2%.")
+    assert ("ResNet-50", "76.1%") in {(e, v) for e, _, v in found}
