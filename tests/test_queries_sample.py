@@ -60,7 +60,8 @@ def test_methods_proposed_by_papers_on_gsm8k(ttl):
 
 
 def test_entity_aliases(ttl):
-    rows = run(ttl, "entity_aliases.rq")
+    text = (QUERIES / "entity_aliases.rq").read_text(encoding="utf-8")
+    rows = list(kg.query(ttl, text.replace('"cot"', '"reft"')))
     assert {"name": "Reinforced Fine-Tuning", "alias": "ReFT"}.items() <= next(
         r for r in rows if r["name"] == "Reinforced Fine-Tuning").items()
 

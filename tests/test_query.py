@@ -120,7 +120,10 @@ def test_example_answers_on_the_corpus(store):
     assert all("outperforms" in r["sentence"] for r in evidence) and len(evidence) == 3
     assert _q(store, "tasks_most_methods")[0]["name"] == "mathematical reasoning"
     aliases = {(r["name"], r["alias"]) for r in _q(store, "entity_aliases")}
-    assert ("Chain-of-Thought", "CoT") in aliases and ("GSM8K", None) in aliases
+    assert aliases == {("Chain-of-Thought", "CoT")}  # "cot", asked in any case
+    text = next(p for p in QUERIES if p.stem == "entity_aliases").read_text(encoding="utf-8")
+    unaliased = list(query(store, text.replace('"cot"', '"gsm8k"')))
+    assert [(r["name"], r["alias"]) for r in unaliased] == [("GSM8K", None)]
     # GSM8K: p1 (2024-01-17) and the Llama 2 paper (2023-07); p3 is dated by year only.
     assert [(r["month"], r["papers"], r["monthPapers"], r["percent"])
             for r in _q(store, "papers_per_month_using")] == [

@@ -111,6 +111,13 @@ def test_entities_have_one_type_labels_aliases_and_counts(store):
     assert _ask(store, f"ASK {{ <{I.entity_iri('llama2')}> kgo:derived true }}")
 
 
+def test_every_name_and_alias_of_an_entity_is_a_lower_case_name_key(store):
+    e = I.entity_iri("chain-of-thought")
+    keys = sorted(q.object.value for q in store.quads_for_pattern(
+        NamedNode(e), NamedNode(KGO + "nameKey"), None))
+    assert keys == ["chain-of-thought", "cot"]
+
+
 def test_results_have_value_numeric_value_and_links(store):
     r = I.result_iri("p1:1")
     assert _ask(store, f"""ASK {{ <{r}> a kgo:Result ; kgo:value "63.7%" ; kgo:numericValue 63.7 ;
