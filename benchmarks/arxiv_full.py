@@ -154,9 +154,9 @@ def same_exports(a: Path, b: Path) -> list[str]:
 
 
 def serve(build_dir: Path, store: Path, timeout: float = 120.0,
-          queries: bool = True) -> dict[str, Any]:
+          reps: int = 3) -> dict[str, Any]:
     """``kg serve --store STORE`` as a user starts it: seconds until it answers, then each
-    query (when ``queries``)."""
+    query ``reps`` times (none when 0)."""
     from kg.serve import free_port
 
     port = free_port()
@@ -183,10 +183,10 @@ def serve(build_dir: Path, store: Path, timeout: float = 120.0,
         out["ready_s"] = ready
         print(f"\nkg serve answered {ready:.1f} s after it was started", flush=True)
         tree = psutil.Process(proc.pid)
-        for q in QUERIES if queries else []:
+        for q in QUERIES if reps else []:
             times, size = [], 0
             try:
-                for _ in range(3):
+                for _ in range(reps):
                     t = time.perf_counter()
                     size = len(_post(url, q.read_text(encoding="utf-8")))
                     times.append(time.perf_counter() - t)
@@ -230,6 +230,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--serve-wait", type=float, default=1800.0,
                     help="seconds to wait for kg serve's first answer")
+    ap.add_argument("--serve-reps", type=int, default=3,
+                    help="runs of each query through kg serve (the median is reported)")
     ap.add_argument("--serve-only", action="store_true",
                     help="with --reuse: only step 6 (kg serve and the queries through it)")
     ap.add_argument("--plus-month-only", action="store_true",
@@ -300,8 +302,8 @@ def main(argv: list[str] | None = None) -> None:
     store = work / "serve-store"
     shutil.rmtree(store, ignore_errors=True)
     try:
-        first = serve(out, store, timeout=args.serve_wait, queries=False)
-        s = serve(out, store, timeout=args.serve_wait)
+        first = serve(out, store, timeout=args.serve_wait, reps=0)
+        s = serve(out, store, timeout=args.serve_wait, reps=args.serve_reps)
         s["first_ready_s"] = first["ready_s"]
     except RuntimeError as err:
         s = {"failed": str(err)}
@@ -310,7 +312,8 @@ def main(argv: list[str] | None = None) -> None:
     if "ready_s" in s:
         print(f"\nkg serve --store answered {s['first_ready_s']:.1f} s after its first start "
               f"(store loaded), {s['ready_s']:.1f} s after the second (store kept; tree RSS "
-              f"{bench.fmt_mb(s['tree_rss'])} MB); the queries through it, median of 3:")
+              f"{bench.fmt_mb(s['tree_rss'])} MB); the queries through it, median of "
+              f"{args.serve_reps}:")
         for path in QUERIES:
             row = s["queries"][path.name]
             print(f"  {path.stem:<28} " + (f"{row['bytes']:>11,} bytes {row['s']:>8.3f} s"
