@@ -94,3 +94,32 @@ def test_shipped_pipeline_carries_a_trained_relation_keep_model():
     keep = load_pipeline().get_pipe("kg_relation_keep")
     assert len(keep.model.weights) > 50
     assert 0.0 <= keep.threshold < 1.0  # 0: it only scores (training/README.md)
+
+
+def test_a_model_ignores_the_candidate_kinds_it_was_not_trained_on(nlp):
+    # The shipped model predates "paper_far" (a method used far from the contribution):
+    # such a candidate is dropped, not kept unjudged.
+    title, abstract = "FooNet: fast question answering", (
+        "We propose FooNet for question answering. PPO updates a policy in small steps.")
+    keep = RelationKeep(BinaryLogistic({"origin:based_on|paper": 0.5,
+                                        "origin:used_for|paper": 0.5}), threshold=0.0)
+    assert keep.origins() == {"paper"}
+    ext = paper_extraction(Paper(id="p", title=title, abstract=abstract), nlp(title),
+                           nlp(abstract), relation_keep=keep)
+    found = {(r.head, r.rel, r.tail) for r in ext.relations}
+    assert ("FooNet", "used_for", "question answering") in found
+    assert ("FooNet", "based_on", "PPO") not in found
+    assert ("FooNet", "based_on", "PPO") in {(r.head, r.rel, r.tail) for r in paper_extraction(
+        Paper(id="p", title=title, abstract=abstract), nlp(title), nlp(abstract)).relations}
+
+
+def test_features_tell_a_compared_tail_and_a_tail_the_head_is_for():
+    head = Entity(name="FooNet", type="Method", role="proposes", source="model",
+                  mentions=[Mention("title", 0, 6, "FooNet")])
+    tail = Entity(name="question answering", type="Task", role="addresses", source="model",
+                  mentions=[Mention("title", 11, 29, "question answering")])
+    clues = RelationClues("used_for", {"paper"}, tail_compared=True, tail_after_for=True)
+    feats = set(relation_features(clues, head, tail, head, n_same_rel=1))
+    assert {"tail_compared:used_for|True", "tail_after_for:used_for|True",
+            "titles:used_for|True|True", "tail_shape:used_for|Task|lower",
+            "head_shape:used_for|Method|capitals"} <= feats

@@ -160,3 +160,21 @@ def test_improves_over_and_superiority_over_are_comparisons(nlp):
               "FooNet improves the accuracy on GSM8K by 5 points over DQN. "
               "BarFormer shows clear superiority over A3C.")
     assert {("FooNet", "outperforms", "DQN"), ("BarFormer", "outperforms", "A3C")} <= rels(ext)
+
+
+def test_models_run_on_a_contributed_benchmark_are_evaluated_on_it_beside_a_method(nlp):
+    # arXiv 2512.20983: a paper proposing a method and a benchmark, "a final evaluation of 12
+    # frontier LLMs: Claude Opus 4.5, ..."; a kind of its own for the keep model.
+    ext = run(nlp, "FooNet: probing models",
+              "We propose FooNet and release TinyQA, a benchmark for question answering. "
+              "We ran a final evaluation of GPT-4 and Mistral-7B.")
+    assert {("GPT-4", "evaluated_on", "TinyQA"), ("Mistral-7B", "evaluated_on", "TinyQA"),
+            ("TinyQA", "used_for", "question answering")} <= rels(ext)
+
+
+def test_a_method_used_far_from_the_contribution_is_a_candidate_base(nlp):
+    # arXiv 2508.07372, "DIP-GS: Deep Image Prior For Gaussian Splatting ...": the base is
+    # named where the abstract neither names the contribution nor speaks of "we".
+    ext = run(nlp, "FooNet: fast image segmentation",
+              "We propose FooNet for image segmentation. PPO updates a policy in small steps.")
+    assert ("FooNet", "based_on", "PPO") in rels(ext)

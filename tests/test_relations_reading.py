@@ -93,3 +93,42 @@ def test_a_score_on_a_dataset_states_the_system_was_evaluated_on_it(nlp):
     assert ("Llama-2 70B", "GSM8K") in {(r.entity, r.dataset) for r in ext.results}
     assert ("Llama-2 70B", "evaluated_on", "GSM8K") in {
         (r.head, r.rel, r.tail) for r in ext.relations}
+
+
+def test_a_gain_compared_to_a_system_is_a_comparison(nlp):
+    # arXiv 2511.06221: "... demonstrates superior reasoning capabilities compared to
+    # closed-source models like Magistral Medium and Claude Opus 4 ..."
+    found = candidates(nlp, "With a total training cost of only $7,800, VibeThinker-1.5B "
+                            "demonstrates superior reasoning capabilities compared to "
+                            "closed-source models like Magistral Medium and Claude Opus 4.")
+    assert ("VibeThinker-1.5B", "outperforms", "Magistral Medium") in found
+    assert ("VibeThinker-1.5B", "outperforms", "Claude Opus 4") in found
+
+
+def test_a_leading_compared_with_names_the_beaten_systems(nlp):
+    # arXiv 2509.19162
+    found = candidates(nlp, "Compared with systems such as GAP and Sage, CayleyPy handles "
+                            "much larger graphs and performs several orders of magnitude "
+                            "faster.")
+    assert {("CayleyPy", "outperforms", "GAP"), ("CayleyPy", "outperforms", "Sage")} <= found
+
+
+def test_more_hyphenated_efficient_than_compares_the_named_baselines_not_their_base(nlp):
+    # arXiv 2510.02324: "... more data-efficient than strong LoRA-based baselines such as SFT
+    # and DPO ..."
+    found = candidates(nlp, "CASAL is 30x more compute-efficient and 20x more data-efficient "
+                            "than strong LoRA-based baselines such as SFT and DPO.")
+    assert {("CASAL", "outperforms", "SFT"), ("CASAL", "outperforms", "DPO")} <= found
+    assert ("CASAL", "outperforms", "LoRA") not in found
+
+
+def test_a_name_qualifying_the_only_tail_stays_the_tail(nlp):
+    found = candidates(nlp, "FooNet builds on BERT-based encoders.")
+    assert ("FooNet", "based_on", "BERT") in found
+
+
+def test_coordinated_tails_run_past_their_parenthesised_scores(nlp):
+    # arXiv 2510.08109
+    found = candidates(nlp, "VersionRAG achieves 90% accuracy, outperforming naive RAG (58%) "
+                            "and GraphRAG (64%).")
+    assert ("VersionRAG", "outperforms", "GraphRAG") in found

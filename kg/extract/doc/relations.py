@@ -24,9 +24,13 @@ _OUTPERFORM = re.compile(
     r"\b(?:outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|beat(?:s|ing)?|exceed(?:s|ed|ing)?|"
     r"(?:is|are|was|were|being)\s+(?:\w+\s+)?(?:better|stronger|superior)\s+(?:than|to)|"
     r"improves?\s+(?:up)?on|(?:outperform|outperforms)|"
-    r"(?:better|higher|faster|stronger|more\s+(?:accurate|efficient|robust))\s+(?:\w+\s+){0,3}?than|"
+    r"(?:better|higher|faster|stronger|more\s+[\w-]*(?:accurate|efficient|robust|effective))"
+    r"\s+(?:\w+\s+){0,3}?than|"
     r"superior\s+to|superiority\s+over|(?:gains?|improvements?|advantages?)\s+over|"
-    r"(?:improv|enhanc|boost)(?:es|ed|ing)\s+(?:[\w%@+.-]+\s+){0,25}?over)\b",
+    r"(?:improv|enhanc|boost)(?:es|ed|ing)\s+(?:[\w%@+.-]+\s+){0,25}?over|"
+    # "improves efficiency compared to Y", "superior reasoning compared to Y"
+    r"(?:improv(?:es|ed|ing|ements?)|gains?|superior|better|higher|faster|speedups?)"
+    r"\s+(?:[\w%@+.$×-]+\s+){0,15}?(?:compared\s+(?:to|with)|relative\s+to))\b",
     re.IGNORECASE,
 )
 _BASED_ON = re.compile(
@@ -105,6 +109,8 @@ def sentence_relations(doc: Doc) -> list[RelationCandidate]:
             heads = [e for e in ents if e.end_char <= c_start and _is_system(e)
                      and e.start not in objects]
             tails = [e for e in ents if e.start_char >= c_end and _is_system(e)]
+            while len(tails) > 1 and _MODIFIER.match(doc_text(doc), tails[0].end_char):
+                tails = tails[1:]
             if not tails:
                 continue
             head = _subject(heads) if heads else None
@@ -119,6 +125,8 @@ def sentence_relations(doc: Doc) -> list[RelationCandidate]:
                 if head is None or tail.text != head.text:
                     out.append(RelationCandidate(head, rel, tail, sent.start_char,
                                                  sent.end_char, conf, cue))
+        if not negated:
+            out.extend(_compared_first(sent, ents))
         evaluate = _EVALUATE.search(text)
         if evaluate:
             systems = [e for e in ents if _is_system(e)]
@@ -131,6 +139,43 @@ def sentence_relations(doc: Doc) -> list[RelationCandidate]:
                                                      sent.end_char, 0.6,
                                                      evaluate.group(0).lower()))
     return out
+
+
+#: A name that only qualifies the noun after it ("LoRA-based baselines such as SFT"): when
+#: more names follow, the compared or built-on systems are those.
+_MODIFIER = re.compile(r"-?\s?(?:based|style|like|inspired)\b", re.IGNORECASE)
+#: "Compared with Y and Z, X handles larger graphs": the comparison leads the sentence.
+_COMPARED_FIRST = re.compile(r"^(?:[\w-]+,?\s+){0,2}?compared\s+(?:to|with)\b", re.IGNORECASE)
+#: What makes the main clause after a leading "Compared with Y," a win of X over Y.
+_GAIN = re.compile(
+    r"\b(?:better|faster|higher|stronger|superior|outperform\w*|surpass\w*|improv\w*|gains?|"
+    r"reduc\w*|fewer|lower|larger|more\s+[\w-]+|[\w-]+er\s+than|speedups?)\b", re.IGNORECASE)
+
+
+def _compared_first(sent: Span, ents: list[Span]) -> list[RelationCandidate]:
+    """``outperforms`` from a sentence that opens with "Compared to/with Y, X ...": the
+    systems before the first comma are beaten by the subject of the main clause, when
+    that clause claims a gain; the cue follows its tails, so the general rule misses it."""
+    text = span_text(sent)
+    cue = _COMPARED_FIRST.match(text)
+    comma = text.find(",", cue.end()) if cue else -1
+    if cue is None or comma < 0:
+        return []
+    cue_end, split = sent.start_char + cue.end(), sent.start_char + comma
+    tails = [e for e in ents if cue_end <= e.start_char and e.end_char <= split and _is_system(e)]
+    rest = [e for e in ents if e.start_char > split and _is_system(e)]
+    clause = text[comma + 1:]
+    if not tails or not _GAIN.search(clause):
+        return []
+    if rest and not _OWN.search(doc_text(sent.doc)[split:rest[0].start_char]):
+        head: Span | None = rest[0]
+    elif _OWN.search(clause):
+        head = None  # "Compared with Y, our method ...": the paper's contribution
+    else:
+        return []
+    found = " ".join(cue.group(0).lower().split()[-2:])
+    return [RelationCandidate(head, "outperforms", t, sent.start_char, sent.end_char, 0.7, found)
+            for t in _coordinated(tails, sent.doc)]
 
 
 def _subject(heads: list[Span]) -> Span:
@@ -149,11 +194,15 @@ def _last_after_break(heads: list[Span]) -> Span:
     return subject
 
 
+_PARENTHESISED = re.compile(r"\s*\([^()]*\)")
+
+
 def _coordinated(tails: list[Span], doc: Doc) -> list[Span]:
-    """The first tail and the entities coordinated with it ("X, Y and Z")."""
+    """The first tail and the entities coordinated with it ("X, Y and Z"), past their
+    parenthesised scores ("naive RAG (58%) and GraphRAG (64%)")."""
     out = [tails[0]]
     for prev, cur in zip(tails, tails[1:], strict=False):
-        between = doc[prev.end: cur.start].text.strip().lower()
+        between = _PARENTHESISED.sub("", doc[prev.end: cur.start].text).strip().lower()
         if between in {",", "and", ", and", "or", ", or", "/", "as well as"}:
             out.append(cur)
         else:

@@ -6,14 +6,16 @@ method the paper merely uses, becomes a ``based_on``; every task the paper addre
 becomes ``used_for`` its main contribution. Annotators state far fewer. Whether a
 candidate holds shows in what the rules saw — which rules found it and through which cue,
 the types and roles of both ends, whether the head is the paper's main contribution,
-whether both ends share a sentence, how many candidates of the kind the paper has — so a
-binary logistic regression (:mod:`kg.extract.learn`) over those clues, trained on the
-project's annotations (``training/train_relation_keep.py``), scores each candidate;
-:func:`kg.extract.paper.extraction.paper_extraction` records the probability as the relation's
-confidence and drops those under the threshold stored with the model. The shipped model's
-threshold is 0: on the project's dev split no threshold gained enough relation F1 to
-trust (precision rises from 0.34 to 0.46 at 0.4, recall falls from 0.39 to 0.33), so it
-keeps every candidate and only ranks them — ``confidence`` is what to filter on.
+whether both ends share a sentence, what the sentences naming the tail speak of
+(comparison, building, evaluation, earlier work), how many candidates of the kind the
+paper has — so a binary logistic regression (:mod:`kg.extract.learn`) over those clues,
+trained on the project's annotations (``training/train_relation_keep.py``), scores each
+candidate; :func:`kg.extract.paper.extraction.paper_extraction` records the probability as
+the relation's confidence and drops those under the threshold stored with the model
+(chosen on the project's dev split; 0 keeps every candidate and only ranks them).
+
+Paper-level candidates of a kind the stored model was not trained on (a rule added after
+it) are left to a refit: the model judges a candidate only by the rules it knows.
 """
 
 from __future__ import annotations
@@ -53,6 +55,14 @@ class RelationClues:
     tail_sentence: int = -1
     #: A sentence naming the tail speaks of "we" / "our".
     tail_with_we: bool = False
+    #: A sentence naming the tail compares systems ("compared to", "than", "baselines"):
+    #: what is compared against is rarely a base.
+    tail_compared: bool = False
+    #: A mention of the tail follows "for" ("X for video generation"): what X serves.
+    tail_after_for: bool = False
+    #: What the sentences naming the tail speak of (:data:`_CONTEXTS`): building on it,
+    #: evaluating, or earlier work.
+    tail_contexts: set[str] = field(default_factory=set)
 
 
 def _bucket(n: int, edges: tuple[int, ...]) -> str:
@@ -61,6 +71,14 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
         if n <= e:
             return f"<={e}"
     return f">{edges[-1]}"
+
+
+def _shape(name: str) -> str:
+    """How a name is written: an acronym, all lower case (often a common noun phrase
+    rather than a name) or with capitals."""
+    if is_acronym(name):
+        return "acronym"
+    return "lower" if name == name.lower() else "capitals"
 
 
 def relation_features(clues: RelationClues, head: Entity, tail: Entity, main: Entity | None,
@@ -80,8 +98,14 @@ def relation_features(clues: RelationClues, head: Entity, tail: Entity, main: En
          f"same_sentence:{r}|{clues.same_sentence}",
          f"tail_sentence:{r}|{min(clues.tail_sentence, 4)}",
          f"tail_with_we:{r}|{clues.tail_with_we}",
+         f"tail_compared:{r}|{clues.tail_compared}",
+         f"tail_after_for:{r}|{clues.tail_after_for}",
+         f"titles:{r}|{any(m.field == 'title' for m in head.mentions)}|{in_title}",
+         f"head_shape:{r}|{head.type}|{_shape(head.name)}",
+         f"tail_shape:{r}|{tail.type}|{_shape(tail.name)}",
          f"count:{r}|{_bucket(n_same_rel, (1, 2, 4, 7))}"}
     f.update(f"origin:{r}|{o}" for o in clues.origins)
+    f.update(f"tail_context:{r}|{c}" for c in clues.tail_contexts)
     for cue in clues.cues:
         f.add(f"cue:{r}|{cue}")
         f.add(f"cue_word:{r}|{cue.split()[0]}")
@@ -99,6 +123,15 @@ class RelationKeep(ThresholdedKeep):
     """Holds the relation keep model and its threshold (empty: every candidate is kept)."""
 
     FILE = "relation_keep.json"
+
+    def origins(self) -> set[str] | None:
+        """The candidate origins the model was trained on (None: it weighs none, so any).
+        A model stored before a rule added a kind of candidate cannot judge it:
+        :func:`paper_relations` scores a candidate as if the unknown rules had not fired,
+        and drops it when none it knows did, so an older model keeps deciding as trained."""
+        known = {o for f in self.model.weights if f.startswith(("origin:", "origins:"))
+                 for o in f.split("|", 1)[1].split("+")}
+        return known or None
 
 
 # -- The paper's relations: sentence candidates mapped onto entity names, the paper-level
@@ -148,25 +181,46 @@ def paper_relations(
     # tasks and built on the methods and models it uses and on its other contributions.
     # Abstracts state these through their structure ("We propose X … experiments on D …")
     # more than in one sentence.
+    data = [e for e in entities if e.role == "proposes" and e.type == "Dataset"]
     if main is not None:
         for e in entities:
             rel = _PAPER_LEVEL.get((e.type, e.role))
             if rel is None or e is main:
                 continue
-            if rel == "based_on" and e.role == "uses" and not _near(main, e, docs):
+            # A method used far from the contribution ("paper_far"): its own kind, which the
+            # keep model weighs apart (mostly background, sometimes the base named in the
+            # title).
+            origin = "paper" if rel != "based_on" or e.role != "uses" or _near(
+                main, e, docs) else "paper_far"
+            add(main.name, rel, e.name, _sentence_of(e, docs), 0.5, origin)
+        # The paper's other proposed systems are evaluated on its datasets and serve its
+        # tasks as well (the title's name is not always the one annotators relate).
+        for other in entities:
+            if other is main or other.role != "proposes" or other.type not in (
+                    "Method", "Model"):
                 continue
-            add(main.name, rel, e.name, _sentence_of(e, docs), 0.5, "paper")
-    else:
-        # A paper that contributes a dataset and no method: the dataset serves the tasks,
-        # and the models the paper runs are evaluated on it.
-        data = [e for e in entities if e.role == "proposes" and e.type == "Dataset"]
-        if data:
             for e in entities:
-                if e.type == "Task" and e.role in ("addresses", "proposes"):
-                    add(data[0].name, "used_for", e.name, _sentence_of(e, docs), 0.5, "paper")
-                elif e.type == "Model" and e.role == "uses":
-                    add(e.name, "evaluated_on", data[0].name, _sentence_of(e, docs), 0.5,
-                        "paper")
+                rel = _PAPER_LEVEL.get((e.type, e.role))
+                if rel in ("evaluated_on", "used_for"):
+                    add(other.name, rel, e.name, _sentence_of(e, docs), 0.5, "paper_other")
+    # A contributed dataset serves the tasks, and the models the paper runs are evaluated
+    # on it; with a proposed method as well, a kind of its own ("paper_data").
+    for i, d in enumerate(data):
+        origin = "paper" if main is None and i == 0 else "paper_data"
+        for e in entities:
+            if e.type == "Task" and e.role in ("addresses", "proposes"):
+                add(d.name, "used_for", e.name, _sentence_of(e, docs), 0.5, origin)
+            elif e.type == "Model" and e.role == "uses":
+                add(e.name, "evaluated_on", d.name, _sentence_of(e, docs), 0.5, origin)
+    if main is None and not data:
+        # A study with no contribution of its own: the methods and models it uses serve the
+        # tasks it addresses ("paper_study").
+        for e in entities:
+            if e.type in ("Method", "Model") and e.role == "uses":
+                for task in entities:
+                    if task.type == "Task" and task.role in ("addresses", "proposes"):
+                        add(e.name, "used_for", task.name, _sentence_of(task, docs), 0.5,
+                            "paper_study")
     # "X reaches 85.1% on D": X was evaluated on D (annotators state the relation for 799
     # of the 872 annotated results that name both).
     types = {e.name: e.type for e in entities}
@@ -180,7 +234,7 @@ def paper_relations(
     # A baseline the paper's system beats is no base of it unless a sentence says so: the
     # paper-level rule's "uses → based_on" guess yields to the stated comparison.
     for head, rel, tail in list(found):
-        if (rel == "based_on" and clues[(head, rel, tail)].origins == {"paper"}
+        if (rel == "based_on" and clues[(head, rel, tail)].origins <= {"paper", "paper_far"}
                 and (head, "outperforms", tail) in found):
             del found[(head, rel, tail)]
     if relation_keep and found:  # an empty model keeps all, confidences unchanged
@@ -229,6 +283,12 @@ def _kept_relations(found: dict[tuple[str, str, str], Relation],
     their confidence."""
     by_name = {e.name: e for e in entities}
     sentences = _SentenceIndex(docs)
+    # The training stand-in knows every origin.
+    known = keep.origins() if isinstance(keep, RelationKeep) else None
+    if known is not None:
+        for c in clues.values():
+            c.origins &= known
+        found = {k: r for k, r in found.items() if clues[k].origins}
     per_rel = Counter(rel for _, rel, _ in found)
     kept = {}
     for key in sorted(found):  # in output order, so a training stand-in sees them so
@@ -239,16 +299,36 @@ def _kept_relations(found: dict[tuple[str, str, str], Relation],
         c.same_sentence = bool(head_sents & tail_sents)
         c.tail_sentence = min((i for f, i in tail_sents if f == "abstract"), default=-1)
         c.tail_with_we = any(sentences.with_we(s) for s in tail_sents)
+        c.tail_compared = any(sentences.compares(s) for s in tail_sents)
+        c.tail_contexts = {k for k, pattern in _CONTEXTS.items()
+                           if any(sentences.search(pattern, s) for s in tail_sents)}
+        c.tail_after_for = any(_FOR.search(doc_text(docs[m.field]), max(0, m.start - 9),
+                                           m.start) for m in tail.mentions)
         p = keep.probability(relation_features(c, head, tail, main, per_rel[key[1]]))
         if p >= keep.threshold:
             kept[key] = dataclasses.replace(relation, confidence=round(min(p, 0.99), 3))
     return kept
 
 
+#: Kinds of sentence a relation's tail is named in.
+_CONTEXTS = {
+    "build": re.compile(r"\b(?:based\s+on|buil[dt]s?|extend\w*|employ\w*|leverag\w*|adopt\w*|"
+                        r"integrat\w*|incorporat\w*|combin\w*|using|uses?|via|fine-?tun\w*)\b",
+                        re.IGNORECASE),
+    "evaluate": re.compile(r"\b(?:evaluat\w*|experiments?|benchmarks?|tested|results?|"
+                           r"achiev\w*|state-of-the-art)\b", re.IGNORECASE),
+    "background": re.compile(r"\b(?:however|existing|prior|previous|traditional|conventional|"
+                             r"typically|often|widely|recent(?:ly)?|popular)\b", re.IGNORECASE),
+}
+_FOR = re.compile(r"\bfor\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 class _SentenceIndex:
     """Which sentences (field, index) name an entity, and which speak of "we" / "our"."""
 
     _WE = re.compile(r"\b(?:we|our)\b", re.IGNORECASE)
+    _COMPARES = re.compile(r"\b(?:compar\w*|than|vs\.?|versus|baselines?|on\s+par|rival\w*|"
+                           r"competitive|outperform\w*|surpass\w*|gap)\b", re.IGNORECASE)
 
     def __init__(self, docs: dict[str, Doc]) -> None:
         self.docs = docs
@@ -259,10 +339,17 @@ class _SentenceIndex:
         return {(m.field, bisect_right(self.starts[m.field], m.start) - 1) for m in e.mentions}
 
     def with_we(self, sentence: tuple[str, int]) -> bool:
+        return self.search(self._WE, sentence)
+
+    def compares(self, sentence: tuple[str, int]) -> bool:
+        return self.search(self._COMPARES, sentence)
+
+    def search(self, pattern: re.Pattern, sentence: tuple[str, int]) -> bool:
+        """Whether ``pattern`` occurs in the sentence."""
         f, i = sentence
         starts, text = self.starts[f], doc_text(self.docs[f])
         end = starts[i + 1] if i + 1 < len(starts) else len(text)
-        return self._WE.search(text, starts[i], end) is not None
+        return pattern.search(text, starts[i], end) is not None
 
 
 _PAPER_LEVEL = {
