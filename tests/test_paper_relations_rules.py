@@ -178,3 +178,24 @@ def test_a_method_used_far_from_the_contribution_is_a_candidate_base(nlp):
     ext = run(nlp, "FooNet: fast image segmentation",
               "We propose FooNet for image segmentation. PPO updates a policy in small steps.")
     assert ("FooNet", "based_on", "PPO") in rels(ext)
+
+
+def test_the_papers_other_proposed_system_is_a_candidate_for_its_datasets_and_tasks(nlp):
+    # arXiv 2603.17684: the title names one contribution, the abstract relates another
+    # ("AFSS achieves ... on MS COCO 2017"); a kind of its own for the keep model.
+    ext = run(nlp, "FooNet: fast question answering",
+              "We propose FooNet for question answering. We also introduce BarFormer, "
+              "evaluated on GSM8K.")
+    assert roles(ext)["BarFormer"] == "proposes"
+    assert {("BarFormer", "evaluated_on", "GSM8K"),
+            ("BarFormer", "used_for", "question answering")} <= rels(ext)
+
+
+def test_a_study_without_a_contribution_relates_the_methods_it_uses_to_its_tasks(nlp):
+    # arXiv 2506.03345, "Semiconductor SEM Image Defect Classification Using Supervised and
+    # Semi-Supervised Learning with Vision Transformers": no proposed system or dataset.
+    ext = run(nlp, "A study of image segmentation",
+              "We study how DQN and LoRA behave on image segmentation.")
+    assert not any(e.role == "proposes" for e in ext.entities)
+    assert {("DQN", "used_for", "image segmentation"),
+            ("LoRA", "used_for", "image segmentation")} <= rels(ext)
