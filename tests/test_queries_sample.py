@@ -98,6 +98,12 @@ def test_top_entities_per_type(ttl, graph):
     for r in rows:
         node = node_id_of(r["entity"], DEFAULT_BASE)
         assert graph.nodes[node]["paper_count"] == r["papers"]
+    # Every type has its own top ten (not the first type's top hundred).
+    for kind in ("Dataset", "Method", "Metric", "Model", "Task"):
+        counts = sorted((d["paper_count"] for _, d in graph.nodes(data=True)
+                         if d.get("type") == kind and d.get("paper_count", 0) >= 1),
+                        reverse=True)[:10]
+        assert [r["papers"] for r in rows if r["type"].endswith("#" + kind)] == counts
 
 
 def test_strongest_statements_count_their_papers(ttl, graph):
