@@ -163,8 +163,9 @@ def kept_store(graph: str | Path, location: str | Path) -> tuple[Path, bool]:
     source = loc / _SOURCE_FILE
     store = loc / _STORE_SUBDIR
     leftovers = sorted(loc.glob(".loading-*")) if loc.is_dir() else []
+    # Only what this function writes may be there without a stamp (a swap cut short).
     if loc.exists() and not source.is_file() and any(
-            p not in leftovers for p in loc.iterdir()):
+            p not in leftovers and p != store for p in loc.iterdir()):
         raise ServeError(f"{loc}: not empty and not a store kept by kg serve "
                          f"(no {_SOURCE_FILE}); give a new or empty directory")
     if source.is_file() and store.is_dir():

@@ -130,6 +130,16 @@ def test_a_failed_reload_leaves_no_store_that_claims_the_new_export(build_dir, t
     assert stamp["size"] != (export / "graph.nt").stat().st_size  # still the old export's
 
 
+def test_a_store_whose_swap_was_cut_short_is_loaded_again(build_dir, tmp_path):
+    store_dir = tmp_path / "kept"
+    start_server(build_dir, port=free_port(), location=store_dir).stop()
+    (store_dir / "source.json").unlink()  # as if stopped between the swap and the stamp
+    (store_dir / ".loading-x").mkdir()
+    with start_server(build_dir, port=free_port(), location=store_dir) as srv:
+        assert _sparql(srv.url, "ASK { ?s a kgo:Paper }")["boolean"] is True
+    assert sorted(p.name for p in store_dir.iterdir()) == ["oxigraph", "source.json"]
+
+
 def test_a_directory_of_other_files_is_never_taken_for_a_store(build_dir, tmp_path):
     store_dir = tmp_path / "mine"
     store_dir.mkdir()
