@@ -86,15 +86,15 @@ _SCORE_CUE = re.compile(
 )
 #: Words before a name that make it the thing compared against ("surpasses the 400x
 #: larger DeepSeek R1": a few words may come between) …
+_COMPARED_TO = (r"\bthan|\bover|\boutperform\w*|\bsurpass\w*|\bbeat\w*|\bexceed\w*|\bvs\.?|"
+                r"\bversus|\bcompared\s+(?:to|with)")
 _COMPARED = re.compile(
-    r"(?:\bthan|\bover|\boutperform\w*|\bsurpass\w*|\bbeat\w*|\bexceed\w*|\bvs\.?|"
-    r"\bversus|\bcompared\s+(?:to|with)|\brival\w*|\bagainst)[\s,(]*(?:[\w.-]+\s+){0,3}$",
+    rf"(?:{_COMPARED_TO}|\brival\w*|\bagainst)[\s,(]*(?:[\w.-]+\s+){{0,3}}$",
     re.IGNORECASE,
 )
 #: … or built on, or merely named: not the one scoring.
 _NOT_SUBJECT = re.compile(
-    r"(?:\bthan|\bover|\boutperform\w*|\bsurpass\w*|\bbeat\w*|\bexceed\w*|\bvs\.?|"
-    r"\bversus|\bcompared\s+(?:to|with)|\bbased\s+on|\bbuilt\s+on|\blike|\bsuch\s+as|"
+    rf"(?:{_COMPARED_TO}|\bbased\s+on|\bbuilt\s+on|\blike|\bsuch\s+as|"
     r"\bincluding|\be\.g\.,?|\bfrom|\busing|\bwith|\bof|\bon|\bvia|\band|\bunder)"
     r"[\s,(]*(?:(?:the|an?)\s+)?(?:strong\s+|state-of-the-art\s+|previous\s+|baseline\s+|"
     r"(?-i:[a-z][\w-]*-\w+)\s+)*(?:(?-i:[a-z][\w-]*)\s+)?$",

@@ -129,9 +129,12 @@ class RelationKeep(ThresholdedKeep):
         A model stored before a rule added a kind of candidate cannot judge it:
         :func:`paper_relations` scores a candidate as if the unknown rules had not fired,
         and drops it when none it knows did, so an older model keeps deciding as trained."""
-        known = {o for f in self.model.weights if f.startswith(("origin:", "origins:"))
-                 for o in f.split("|", 1)[1].split("+")}
-        return known or None
+        cached = getattr(self, "_origins", None)
+        if cached is None or cached[0] is not self.model:  # once per model, not per paper
+            known = {o for f in self.model.weights if f.startswith(("origin:", "origins:"))
+                     for o in f.split("|", 1)[1].split("+")}
+            self._origins = (self.model, known or None)
+        return self._origins[1]
 
 
 # -- The paper's relations: sentence candidates mapped onto entity names, the paper-level
