@@ -131,6 +131,18 @@ def dataset_iri(base: str = DEFAULT_BASE) -> str:
     return base
 
 
+def class_partition_iri(class_local: str, base: str = DEFAULT_BASE) -> str:
+    """The VoID class partition of the graph for one kgo class (``Method`` …):
+    ``<base>partition/<class>``."""
+    return f"{base}partition/{segment(class_local)}"
+
+
+def overlap_iri(paper1: str, paper2: str, base: str = DEFAULT_BASE) -> str:
+    """The datasets two papers share (a ``kgo:DatasetOverlap``), from their paper ids:
+    ``<base>overlap/<paper1>/<paper2>``."""
+    return f"{base}overlap/{segment(paper1)}/{segment(paper2)}"
+
+
 _KINDS = ("paper", "entity", "code", "result")
 
 
