@@ -12,6 +12,7 @@ the steps before it produce, and write it all into the package with ``nlp.to_dis
 
 usage: python training/train.py [--shared ../shared] [--max-steps N] [--no-scirex]
                                 [--config training/config.cfg] [--vectors DIR] [--seed N]
+                                [--init-tok2vec PRETRAINED.bin]
                                 [--train-fraction F]
 """
 
@@ -53,6 +54,9 @@ def main() -> None:
     ap.add_argument("--vectors", type=Path, default=None,
                     help="spaCy vectors model for [initialize] vectors "
                          "(training/train_vectors.py writes one)")
+    ap.add_argument("--init-tok2vec", type=Path, default=None,
+                    help="start the tok2vec from these pretrained weights (a `spacy "
+                         "pretrain` model*.bin: training/pretrain_tok2vec.py writes them)")
     ap.add_argument("--no-scirex", action="store_true")
     ap.add_argument("--train-fraction", type=float, default=None,
                     help="train on this share of the own annotations' train split (for a "
@@ -87,6 +91,8 @@ def main() -> None:
         overrides["paths.vectors"] = str(args.vectors)
     if args.seed is not None:
         overrides["system.seed"] = args.seed
+    if args.init_tok2vec:
+        overrides["paths.init_tok2vec"] = str(args.init_tok2vec)
     if not args.from_model:
         spacy_train(args.config, args.output, overrides=overrides)
     t2 = time.perf_counter()
