@@ -436,3 +436,52 @@ def test_name_lookup_by_key_answers_as_the_label_filter_on_the_sample(sample_bui
     old = [dict(r) for r in kg.query(ttl, old_text.replace(f'"{key}"', f'"{other}"'))]
     assert new
     assert new == old
+
+
+#: The monthly totals as they were counted before: papers asked for by type, then date.
+OLD_PER_MONTH = """\
+PREFIX kgo:     <https://w3id.org/kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+
+SELECT ?month ?papers ?monthPapers ?percent
+WHERE {
+  {
+    SELECT ?month (COUNT(DISTINCT ?paper) AS ?papers)
+    WHERE {
+      # kgo:nameKey holds every name and alias lower-cased: an index lookup (a filter
+      # on LCASE(?label) would read every label of the graph).
+      VALUES ?name { "gsm8k" }
+      ?entity kgo:nameKey ?name .
+      ?paper kgo:proposes|kgo:evaluatesOn|kgo:addresses|kgo:uses|kgo:mentions ?entity ;
+             dcterms:date ?date .
+      BIND (SUBSTR(STR(?date), 1, 7) AS ?month)
+      FILTER (REGEX(?month, "^[0-9]{4}-[0-9]{2}$"))
+    }
+    GROUP BY ?month
+  }
+  {
+    SELECT ?month (COUNT(?dated) AS ?monthPapers)
+    WHERE {
+      ?dated a kgo:Paper ;
+             dcterms:date ?day .
+      BIND (SUBSTR(STR(?day), 1, 7) AS ?month)
+    }
+    GROUP BY ?month
+  }
+  BIND (ROUND(1000 * ?papers / ?monthPapers) / 10 AS ?percent)
+}
+ORDER BY ?month
+"""
+
+
+def test_papers_per_month_totals_from_dates_alone_answer_as_before():
+    g = _graph()
+    for p, day in (("p1", "2025-01-03"), ("p2", "2025-01-20"), ("p3", "2025-02"),
+                   ("p4", "2025")):
+        g.nodes[f"paper:{p}"]["date"] = day
+    new_text = (QUERIES / "papers_per_month_using.rq").read_text(encoding="utf-8")
+    new = [dict(r) for r in kg.query(g, new_text.replace('"gsm8k"', '"d1"'))]
+    old = [dict(r) for r in kg.query(g, OLD_PER_MONTH.replace('"gsm8k"', '"d1"'))]
+    assert new == old
+    assert [(r["month"], r["papers"], r["monthPapers"]) for r in new] == [
+        ("2025-01", 2, 2), ("2025-02", 1, 1)]
