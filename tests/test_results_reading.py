@@ -342,3 +342,57 @@ def test_a_capitalised_name_after_a_preposition_and_a_dataset_is_still_the_subje
     found = results(nlp, "On ImageNet ResNet-50 achieves 76.1% top-1 accuracy, while ViT-B "
                          "reaches 81.2%.")
     assert ("ResNet-50", "76.1%") in {(e, v) for e, _, v in found}
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("DWM: diffusion world models", "In terms of absolute performance, DWM significantly "
+     "surpasses one-step dynamics models with a $44\\%$ performance gain."),
+    ("ACM: adaptive conciseness merging", "For instance, TIES-Merging equipped with ACM "
+     "achieves a \\textbf{55.3\\%} reduction in response length."),
+    ("PMRF: posterior-mean rectified flow", "Our refined outputs achieve an axial FID of "
+     "$12.46$ ($\\sim 68.7\\%$ lower FID than the posterior mean)."),
+])
+def test_tex_markup_after_a_value_does_not_hide_its_gain(nlp, title, sentence):
+    assert not {v for _, _, v in results(nlp, sentence, title=title)} & {"44%", "55.3%",
+                                                                          "68.7%"}
+
+
+def test_a_tex_arrow_reports_the_value_it_points_to(nlp):
+    found = results(nlp, "Our experiments demonstrate that BBA substantially improves the "
+                         "performance of GPT-4V on molecular property prediction "
+                         "($77.47\\% \\to 83.52\\%$).", title="BBA: Bi-Modal Behavioral Alignment")
+    assert "77.47%" not in {v for _, _, v in found}
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("MetaFit: meta-learning for protein fitness", "In cross-task evaluation, our "
+     "meta-learning approach achieves 29% better accuracy for functional fitness."),
+    ("GEM: Gaussian cryo-EM reconstruction", "On cryo-EM benchmarks, GEM achieves "
+     "state-of-the-art results while improving local resolution by as much as 38.8%."),
+    ("MetaSymbO: symbolic metamaterial design", "MetaSymbO improves structural validity by up "
+     "to 34% in symmetry and nearly 98% in periodicity compared to state-of-the-art baselines."),
+    ("Mesh2NeRF: direct mesh supervision", "We validate Mesh2NeRF, achieving a 0.69 PSNR "
+     "enhancement in the single-view conditional generation of ShapeNet Cars."),
+    ("EmpathyAdapters: empathetic expert adapters", "Our empirical results demonstrate that our "
+     "adapters achieve better empathy, with scores increasing by an average factor of 2.43."),
+    ("MARVUS: mobile AR volumetric ultrasound", "In a user study, MARVUS yielded a substantial "
+     "improvement in volume estimation accuracy (mean difference: 0.469 cm3)."),
+])
+def test_gains_differences_and_factors_are_not_scores(nlp, title, sentence):
+    assert results(nlp, sentence, title=title) == set()
+
+
+@pytest.mark.parametrize("sentence", [
+    "At layer 32, linear probes achieve 100\\% cross-validated accuracy (convex hull "
+    "contamination $\\leq$1.5\\%).",
+    "The local Iowa WeedNet model achieved an overall accuracy of 97.38%, and most classes "
+    "exceeded a 1.5% mean accuracy per class.",
+])
+def test_a_bound_written_in_tex_or_with_an_article_is_not_a_score(nlp, sentence):
+    assert "1.5%" not in {v for _, _, v in results(nlp, sentence)}
+
+
+def test_a_confidence_level_is_not_a_score(nlp):
+    found = results(nlp, "On the NOVA benchmark, WALDO achieves 43.5% mAP@30 (95\\% CI: "
+                         "[40.4, 46.7]).", title="WALDO: where abnormalities lie")
+    assert "95%" not in {v for _, _, v in found}

@@ -24,8 +24,9 @@ _RANGE = re.compile(r"\s?(?:-{1,2}|\u2013|~)\s?\d{1,3}(?:\.\d+)?(\s?\\?%)?")
 #: A bound or a spread, not a score: "F1 < 0.15", "within 5%", "from below 20%",
 #: "all exceeding 91%", "0.77 $\pm$ 0.12".
 _NOT_OWN_BEFORE = re.compile(
-    r"(?:[<>\u2264\u2265]|\bbelow|\babove|\bwithin|\bunder|\bexceed\w*|\bat\s+(?:least|most)|"
-    r"\b(?:more|less|fewer)\s+than|\\pm\$?|\+-|\+/-)\s*\$?\s*$", re.IGNORECASE)
+    r"(?:[<>\u2264\u2265]|\\[lg]eq?\b|\bbelow|\babove|\bwithin|\bunder|\bexceed\w*|"
+    r"\bat\s+(?:least|most)|\b(?:more|less|fewer)\s+than|\\pm\$?|\+-|\+/-)"
+    r"\s*(?:an?\s+)?\$?\s*$", re.IGNORECASE)
 #: "AIME24 (80.3 vs. 79.8)": the value after "vs." is the compared-against system's.
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus)\s*\$?\s*$", re.IGNORECASE)
 #: "38.64% and 25.0% improvements", "17% accuracy improvement", "0.14 vs 0.22 … drop": a
@@ -33,7 +34,8 @@ _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus)\s*\$?\s*$", re.IGNORECASE)
 _GAIN_LATER = re.compile(
     r"^\s*(?:\\?%)?(?P<list>(?:\s*(?:,|and|vs\.?|to|-+|~)\s*[<>]?\d{1,3}(?:\.\d+)?\s*"
     r"(?:\\?%)?)*)\s+(?P<words>(?:[A-Za-z][\w-]*\s+){0,3}?)(?:improvements?|gains?|"
-    r"increases?|reductions?|drops?|boosts?|speed-?ups?|decreases?)\b", re.IGNORECASE)
+    r"increases?|reductions?|drops?|boosts?|speed-?ups?|decreases?|enhancements?)\b",
+    re.IGNORECASE)
 #: "improves semantic coherence (15%)": a lone value in parentheses after what it improves
 #: is the gain; "(0.88 vs. 0.61 AUC)" after it is a pair of scores.
 _GAIN_IN_PARENS = re.compile(
@@ -41,13 +43,14 @@ _GAIN_IN_PARENS = re.compile(
 _PAIR_AFTER = re.compile(r"\s*(?:\\?%)?\s*(?:vs\.?|versus)\b", re.IGNORECASE)
 _RELATIVE_BEFORE = re.compile(
     r"(?:\bby|\+|\u00b1|\bup\s+to|\bfrom|=|(?:improv|gain|increas|boost|reduc|drop|decreas|"
-    r"lift|margin)\w*"
-    r"(?:\s+of)?)\s*(?:an?\s+)?(?:(?:more\s+than|at\s+least|less\s+than|over|nearly|about|"
-    r"almost|roughly|approximately|up\s+to|average(?:\s+of)?|absolute|relative)\s+)*$",
+    r"lift|margin|differen)\w*"
+    r"(?:\s+of)?:?|\bfactor\s+of)\s*(?:an?\s+)?(?:(?:more\s+than|at\s+least|less\s+than|over|"
+    r"nearly|about|almost|roughly|approximately|up\s+to|as\s+(?:much|many|high)\s+as|"
+    r"average(?:\s+of)?|absolute|relative)\s+)*$",
     re.IGNORECASE,
 )
 #: "63.6 → 72.7", "58.9 rightarrow 61.7" (TeX lost its backslash): the same as "from … to".
-_ARROW = r"(?:\\?rightarrow|\u2192|->|=>)"
+_ARROW = r"(?:\\?rightarrow|\\to\b|\u2192|->|=>)"
 _ARROW_AFTER = re.compile(rf"^\s*(?:\\?%)?\s*{_ARROW}\s*\d")
 _ARROW_GAP = re.compile(rf"^\s*\d{{1,3}}(?:\.\d+)?\s?(?:\\?%)?\s*{_ARROW}\s*$")
 #: "from 63.6 to 72.7": the later value is the result, the earlier one a starting point.
@@ -63,7 +66,8 @@ _MOVES_TO = re.compile(
     r"\s+(?:[\w-]+\s+){0,2}?to\s*$", re.IGNORECASE)
 _RELATIVE_AFTER = re.compile(
     r"^\s*(?:\\?%\s*)?(?:x\b|\u00d7|\$?\s*\\times|times|fold|fewer|less|more|faster|slower|"
-    r"smaller|larger|higher|lower|improvement|gain|increase|reduction|relative|"
+    r"smaller|larger|higher|lower|better|worse|improvement|gain|increase|reduction|relative|"
+    r"CI\b|confidence|"
     r"absolute(?!\s*\))|"
     r"of\s+the|speed-?ups?|points?\s+(?:higher|lower|better|worse|above|below|over)|"
     r"(?:\w+er|more\s+\w+|less\s+\w+)\s+than|"
@@ -128,9 +132,13 @@ _SPLIT = re.compile(r"^(?:the\s+)?(?:validation|val|dev|development|test|trainin
                     r"held-out)\s+(?:set|split|data)s?$", re.IGNORECASE)
 #: TeX markup right before a value ("by up to $31\\%$", "\\textbf{78.7\\%}"), read as a space.
 _TEX_BEFORE = re.compile(r"(?:\s*(?:\$|\{|\\(?:textbf|textit|emph|mathbf|mathrm)\{))+$")
+#: … and right after it ("$44\\%$ performance gain", "\\textbf{55.3\\%} reduction").
+_TEX_AFTER = re.compile(r"^(?:\s*(?:\$|\}))+")
 _NAME_PART = re.compile(r"^(?:-\w|[A-Za-z])")
 #: What joins a gain to the next value of the same list: "… on in-domain tasks and ".
-_COORDINATED = re.compile(r"^[^.;:]{0,60}?(?:\band|,)\s*(?:by\s+)?$", re.IGNORECASE)
+_COORDINATED = re.compile(
+    r"^[^.;:]{0,60}?(?:\band|,)\s*(?:by\s+)?(?:(?:nearly|about|around|almost|roughly|"
+    r"approximately|over|up\s+to)\s+)?$", re.IGNORECASE)
 #: "84.2 (76.2)": a second value in parentheses right after the first, of the same system.
 _SECOND_VALUE = re.compile(r"\s*\(\s*")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
@@ -178,7 +186,7 @@ def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, st
             end, percent = rng.end(), percent or bool(rng.group(1))
         if not percent and not m.group(2) and "." not in m.group(1):
             continue  # bare integers are counts, years or sizes
-        before, after = _TEX_BEFORE.sub(" ", text[: m.start()]), text[end:]
+        before, after = _TEX_BEFORE.sub(" ", text[: m.start()]), _TEX_AFTER.sub(" ", text[end:])
         if _NAME_PART.match(after):
             continue  # "LLaMA 3.2-3B", "1.5B": part of a name or a size
         if _ARROW_AFTER.match(after):
