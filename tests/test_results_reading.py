@@ -396,3 +396,62 @@ def test_a_confidence_level_is_not_a_score(nlp):
     found = results(nlp, "On the NOVA benchmark, WALDO achieves 43.5% mAP@30 (95\\% CI: "
                          "[40.4, 46.7]).", title="WALDO: where abnormalities lie")
     assert "95%" not in {v for _, _, v in found}
+
+
+@pytest.mark.parametrize(("title", "abstract", "opener"), [
+    ("MIS-DARTS: Mosaic input-specific architecture search", "We propose MIS-DARTS, an "
+     "input-specific search. In DARTS, it reaches 97.42% top-1 on CIFAR-10.", "DARTS"),
+    ("LOPA: Latent Ordinal Prototype Alignment for speech", "Coupled with Semantic-Anchored "
+     "Layer Routing (SALR), which adaptively harvests multi-depth representations from a "
+     "frozen Whisper encoder, our framework achieves an RMSE of 0.361.",
+     "Semantic-Anchored Layer Routing"),
+    ("PRISM-VL: a model", "Using a quality-controlled 150K instruction-tuning set and a "
+     "held-out benchmark, PRISM-VL-8B reaches 82.66\\% LLM-Judge accuracy.",
+     "instruction-tuning"),
+])
+def test_a_name_in_the_sentences_opening_phrase_is_not_who_scores(nlp, title, abstract,
+                                                                   opener):
+    found = results(nlp, abstract, title=title)
+    assert found
+    assert not any(e == opener for e, _, _ in found)
+
+
+def test_a_value_at_or_in_parentheses_after_a_rival_is_the_rivals(nlp):
+    found = results(nlp, "DeiT-S achieves the highest overall accuracy of 97.27%, outperforming "
+                         "ResNet18 at 90.15% accuracy.")
+    assert ("ResNet18", None, "90.15%") in found
+    found = results(nlp, "Conventional methods, in particular CRF, obtain F1-scores of 0.825, "
+                         "outperforming the results of BiLSTM-based models (0.706) "
+                         "significantly.")
+    assert {e for e, _, v in found if v == "0.706"} == {"BiLSTM"}
+
+
+def test_tex_between_a_name_and_its_value_keeps_them_together(nlp):
+    found = results(nlp, "In the MOS test, BERT-APC achieved the highest score of $4.32 \\pm "
+                         "0.15$, which is significantly higher than those of the commercial APC "
+                         "tools, AutoTune ($3.22 \\pm 0.18$) and Melodyne ($3.08 \\pm 0.18$).",
+                    title="BERT-APC: automatic pitch correction")
+    owner = {v: e for e, _, v in found}
+    assert owner["3.22"] == "AutoTune"
+    assert owner["3.08"] == "Melodyne"
+
+
+def test_a_contrast_clause_whose_names_do_not_score_leaves_its_value_unowned(nlp):
+    found = results(nlp, "GPT-4o and Gemini-2.5-Flash achieved only 28.6% and 33.0% accuracy "
+                         "respectively, while domain-specific fine-tuning of Qwen2.5-VL-7B "
+                         "achieved 49.6%.")
+    assert "49.6%" not in {v for _, _, v in found}
+    assert ("GPT-4o", None, "28.6%") in found
+
+
+def test_a_clause_after_comma_and_credits_its_own_subject(nlp):
+    found = results(nlp, "GP-BO achieves 0.96 BCA in 11 minutes, and TPE (Hyperopt "
+                         "implementation) attains 0.97 in 15 minutes.")
+    assert {e for e, _, v in found if v == "0.97"} == {"TPE"}
+
+
+def test_the_object_of_boosting_is_not_who_scores(nlp):
+    found = results(nlp, "HiDe sets a new SOTA on V*Bench, HRBench4K, and HRBench8K, boosting "
+                         "Qwen2.5-VL 7B and InternVL3 8B to SOTA (92.1% and 91.6% on V*Bench).",
+                    title="HiDe: Hierarchical Decoupling for visual reasoning")
+    assert {e for e, _, v in found} == {"HiDe"}

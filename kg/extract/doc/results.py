@@ -96,10 +96,11 @@ _COMPARED = re.compile(
     rf"(?:{_COMPARED_TO}|\brival\w*|\bagainst)[\s,(]*(?:[\w.-]+\s+){{0,3}}$",
     re.IGNORECASE,
 )
-#: … or built on, or merely named: not the one scoring.
+#: … or built on, or merely named, or the object of "boosting X": not the one scoring.
 _NOT_SUBJECT = re.compile(
     rf"(?:{_COMPARED_TO}|\bbased\s+on|\bbuilt\s+on|\blike|\bsuch\s+as|"
-    r"\bincluding|\be\.g\.,?|\bfrom|\busing|\bwith|\bof|\bon|\bvia|\band|\bunder)"
+    r"\bincluding|\be\.g\.,?|\bfrom|\busing|\bwith|\bof|\bon|\bvia|\band|\bunder|"
+    r"\b(?:boost|improv|enhanc|rais|lift|help|enabl)ing)"
     r"[\s,(]*(?:(?:the|an?)\s+)?(?:strong\s+|state-of-the-art\s+|previous\s+|baseline\s+|"
     r"(?-i:[a-z][\w-]*-\w+)\s+)*(?:(?-i:[a-z][\w-]*)\s+)?$",
     re.IGNORECASE,
@@ -118,14 +119,30 @@ _OURS_BEFORE = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _WE_END = re.compile(rf"(?:{_WE.pattern})$", re.IGNORECASE)
 #: What may stand between a name and its own value: "X (70.5%)", "X: 70.5", "X of 70.5",
 #: "Mistral (24B) with 79.96%".
-_BESIDE = re.compile(r"\s*(?:\([^()]{1,12}\)\s*)?(?:\(|:|of|=|\(=|with)?\s*")
+_BESIDE = re.compile(r"\s*(?:\([^()]{1,12}\)\s*)?(?:\(|:|of|=|\(=|with)?\s*(?:\$\s*)?")
+#: "outperforming ResNet18 at 90.15%", "than BiLSTM-based models (0.706)": a value a few
+#: words after a name compared against, at it or in parentheses, is that name's.
+_AT_RIVAL = re.compile(r"^[\w-]*(?:\s+[\w-]+){0,2}\s*(?:\bat|\()\s*\$?\s*$")
 #: A value in parentheses after a rival that is no name: "outperforming an agent without
 #: skills (40.9%)", "where baselines fail (0-10%)".
 _PAREN_AFTER_RIVAL = re.compile(
     r"\b(?:outperform\w*|surpass\w*|than|beat\w*|exceed\w*|compared|against|"
     r"baselines?)\b[^,;]*\(\s*$", re.IGNORECASE)
+#: The break that opens a clause of contrast ("…, while X …").
+_CONTRAST = re.compile(r"\b(?:while|whereas|but)\s*$", re.IGNORECASE)
+#: A sentence that opens with a phrase of its own ("In DARTS, it reaches …", "Using X
+#: …, Y reaches …", "Coupled with X, our framework …"): a name in it is not who scores.
+_OPENING = re.compile(
+    r"^\s*(?:(?:for\s+(?:example|instance)|notably|specifically|moreover|finally),?\s*)?"
+    r"(?:in|on|using|through|with|by|via|based\s+on|when|after|trained\s+on|leveraging|"
+    r"coupled\s+with|combined\s+with|unlike|compared\s+(?:to|with)|building\s+on|applying|"
+    r"utili[sz]ing|employing|equipped\s+with|given|following|under|across|beyond|despite|"
+    r"without|starting\s+from)\b[^,;()]*(?:\([^()]*\)[^,;()]*)*,", re.IGNORECASE)
 #: Where a clause with a subject of its own begins: "…, while X reaches …", "; X …".
-_CLAUSE_BREAK = re.compile(r";\s*|,?\s*\b(?:while|whereas|but)\b\s*|,\s*with\b\s*",
+#: "…, and that X reaches", "results show that X reaches": the clause after "that" too.
+_CLAUSE_BREAK = re.compile(r";\s*|,?\s*\b(?:while|whereas|but)\b\s*|,\s*(?:with|and)\b\s*|"
+                           r"\b(?:show|showed|shows|demonstrate[sd]?|reveal(?:s|ed)?|"
+                           r"find|found|finds|indicate[sd]?|confirm(?:s|ed)?)\s+that\b\s*",
                            re.IGNORECASE)
 #: "the validation set", "test split": where a score was measured, not which dataset.
 _SPLIT = re.compile(r"^(?:the\s+)?(?:validation|val|dev|development|test|training|train|"
@@ -231,10 +248,20 @@ def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool
     since = text[prior[-1].end_char - base if prior else 0: before - base]
     if _PAREN_AFTER_RIVAL.search(since):
         return False  # "outperforming an agent without skills (40.9%)": an unnamed rival's
+    if prior and _AT_RIVAL.match(since) and _COMPARED.search(
+            text, 0, prior[-1].start_char - base):
+        return prior[-1]  # "outperforming ResNet18 at 90.15%": the rival's
     # "On GSM8K, Llama-2 reaches 56.8%, while MathFlow reaches 81.2%": the value's own
     # clause names its system first.
     # Else the sentence's: its first system, or "we".
-    clause = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, before - base)), default=0)
+    breaks = list(_CLAUSE_BREAK.finditer(text, 0, before - base))
+    clause = breaks[-1].end() if breaks else 0
+    # "…, while fine-tuning of Qwen2.5-VL-7B achieved 49.6%", "…show that X achieves": a
+    # clause of its own naming systems, none of which scores, leaves the value unowned.
+    own = bool(breaks) and (bool(_CONTRAST.search(breaks[-1].group(0).rstrip()))
+                            or breaks[-1].group(0).rstrip().lower().endswith("that"))
+    opening = _OPENING.match(text)
+    opened = opening.end() if opening and opening.end() <= before - base else 0
     for start in dict.fromkeys((clause, 0)):
         we = _WE.search(text, start, before - base)
         subject_we = _SUBJECT_WE.search(text, start, before - base)
@@ -242,12 +269,16 @@ def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool
             lead = text[start: s.start_char - base]
             if subject_we and subject_we.start() < s.start_char - base:
                 break  # "we propose a transformer-based model …, achieving 99.02%"
+            if s.start_char - base < opened:
+                continue  # "In DARTS, it reaches …": named in the sentence's opening phrase
             if s.start_char - base >= start and not _NOT_SUBJECT.search(lead) \
                     and not _COMPARED.search(lead):
                 # "our streaming RAG approach": the paper's system, of which s is a part
                 return None if _OURS_BEFORE.search(lead) else s
         if we:
             return None
+        if start and own and any(s.start_char - base >= start for s in prior):
+            return False
     # "Achieving an F1 score of 0.8428 …, the model confirms …": the subject comes later
     return None if not systems and _WE.search(text) else False
 
