@@ -1,7 +1,9 @@
 """Reproduce the shipped extractor pipeline (``kg/data/pipeline``) from public data.
 
-Steps: build the DocBin corpora (:mod:`prepare_data`), train tok2vec + ner with
-``spacy train`` on ``training/config.cfg``, then assemble the full pipeline (scientific
+Steps: build the DocBin corpora (:mod:`prepare_data`), train floret vectors on the
+unlabeled listing (:mod:`train_vectors`, about an hour; skipped when ``CORPUS/vectors``
+exists), train tok2vec + ner with ``spacy train`` on ``training/config-vectors.cfg``, then
+assemble the full pipeline (scientific
 tokenizer, sentence rules, the trained NER and the rule components), train the Model/Method
 name classifier of ``kg_entity_typing`` (:mod:`train_typing`, seconds), the keep/drop
 model of ``kg_entity_keep`` (:mod:`train_keep`, a minute), the paper-level type model of
@@ -11,7 +13,7 @@ model of ``kg_entity_keep`` (:mod:`train_keep`, a minute), the paper-level type 
 the steps before it produce, and write it all into the package with ``nlp.to_disk``.
 
 usage: python training/train.py [--shared ../shared] [--max-steps N] [--no-scirex]
-                                [--config training/config.cfg] [--vectors DIR] [--seed N]
+                                [--config training/config-vectors.cfg] [--vectors DIR] [--seed N]
                                 [--init-tok2vec PRETRAINED.bin]
                                 [--train-fraction F]
 """
@@ -47,13 +49,15 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     ap.add_argument("--output", type=Path, default=ROOT / "output")
     ap.add_argument("--max-steps", type=int, default=None)
-    ap.add_argument("--config", type=Path, default=ROOT / "config.cfg",
-                    help="spaCy training config (config-vectors.cfg: with static vectors)")
+    ap.add_argument("--config", type=Path, default=ROOT / "config-vectors.cfg",
+                    help="spaCy training config (the default embeds static vectors; "
+                         "config.cfg: without them)")
     ap.add_argument("--seed", type=int, default=None,
                     help="override the config's [system] seed (to tell a change from noise)")
     ap.add_argument("--vectors", type=Path, default=None,
-                    help="spaCy vectors model for [initialize] vectors "
-                         "(training/train_vectors.py writes one)")
+                    help="spaCy vectors model for [initialize] vectors (default with "
+                         "config-vectors.cfg: CORPUS/vectors, trained by "
+                         "training/train_vectors.py first when missing)")
     ap.add_argument("--init-tok2vec", type=Path, default=None,
                     help="start the tok2vec from these pretrained weights (a `spacy "
                          "pretrain` model*.bin: training/pretrain_tok2vec.py writes them)")
@@ -82,6 +86,11 @@ def main() -> None:
         cmd = [sys.executable, str(ROOT / "prepare_data.py"), "--shared", str(args.shared),
                "--out", str(args.corpus)] + (["--no-scirex"] if args.no_scirex else [])
         subprocess.run(cmd, check=True)
+    if args.vectors is None and args.config.name == "config-vectors.cfg":
+        args.vectors = args.corpus / "vectors"
+        if not args.vectors.exists() and not args.from_model:
+            subprocess.run([sys.executable, str(ROOT / "train_vectors.py"), "--shared",
+                            str(args.shared), "--out", str(args.vectors)], check=True)
     t1 = time.perf_counter()
     overrides = {"paths.train": str(args.corpus / "train.spacy"),
                  "paths.dev": str(args.corpus / "dev.spacy")}
