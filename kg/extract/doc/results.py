@@ -8,6 +8,7 @@ Natural Questions". Only absolute scores count: relative gains ("+3.2%", "by 5 p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -117,6 +118,9 @@ _POSSESSIVE = re.compile(r"(?:'s|\u2019s|s')\s+(?:[\w-]+\s+){0,3}?(?:of\s+)?$")
 _SUBJECT_WE = re.compile(r"\bwe\b", re.IGNORECASE)
 _OURS_BEFORE = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _WE_END = re.compile(rf"(?:{_WE.pattern})$", re.IGNORECASE)
+#: "fine-tuning of Qwen2.5-VL-7B": a method applied to another system, neither alone
+#: the one scoring.
+_APPLIED_TO = re.compile(r"\s+(?:of|on|to)\s+(?:the\s+)?", re.IGNORECASE)
 #: What may stand between a name and its own value: "X (70.5%)", "X: 70.5", "X of 70.5",
 #: "Mistral (24B) with 79.96%".
 _BESIDE = re.compile(r"\s*(?:\([^()]{1,12}\)\s*)?(?:\(|:|of|=|\(=|with)?\s*(?:\$\s*)?")
@@ -274,7 +278,12 @@ def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool
             if s.start_char - base >= start and not _NOT_SUBJECT.search(lead) \
                     and not _COMPARED.search(lead):
                 # "our streaming RAG approach": the paper's system, of which s is a part
-                return None if _OURS_BEFORE.search(lead) else s
+                if _OURS_BEFORE.search(lead):
+                    return None
+                applied = _APPLIED_TO.match(text, s.end_char - base)
+                if applied and any(o.start_char - base == applied.end() for o in prior):
+                    return False  # "fine-tuning of Qwen2.5-VL-7B achieved": which scores?
+                return s
         if we:
             return None
         if start and own and any(s.start_char - base >= start for s in prior):
@@ -303,13 +312,6 @@ def _compared(sent: Span, systems: list[Span], before: int) -> Span | None:
     return None
 
 
-def _linked(spans: list[Span], text: str, base: int, start: int, end: int,
-            metric: bool = False) -> Span | None:
-    """:func:`_link`, but no mention cut across a parenthesis ("baseline(AUC")."""
-    found = _link(spans, text, base, start, end, metric)
-    return found if found is None or found.text.count("(") == found.text.count(")") else None
-
-
 def _link(spans: list[Span], text: str, base: int, start: int, end: int,
           metric: bool = False) -> Span | None:
     """The dataset or metric a value at [start, end) is stated for: "84.0% on D",
@@ -332,20 +334,37 @@ def _link(spans: list[Span], text: str, base: int, start: int, end: int,
     return spans[0] if len(spans) == 1 else None
 
 
-def sentence_results(doc: Doc) -> list[ResultCandidate]:
+#: The types whose names score (the rest are what they score on or with).
+_SYSTEM = {"Method", "Model"}
+
+
+def sentence_results(doc: Doc, paper_type: Callable[[Span], str] | None = None
+                     ) -> list[ResultCandidate]:
     """Scores a sentence states for a system, read as a reader does: the system is the
     clause's subject or the name a value sits beside, not merely the nearest name; a
     "respectively" list pairs values with datasets or systems in order; "from X to Y"
-    reports Y; gains, bounds, counts and sizes are not scores."""
+    reports Y; gains, bounds, counts and sizes are not scores.
+
+    ``paper_type`` gives the type decided for a mention's name over the whole paper (the
+    paper-level step passes it): a mention is a system when its NER label or that type
+    says so, since the NER labels each occurrence alone ("MathFlow reaches 81.2%" tagged
+    Dataset while "We propose MathFlow" is a Method); otherwise the paper's type stands."""
+
+    def kind(e: Span) -> str:
+        typ = paper_type(e) if paper_type else e.label_
+        return "system" if {e.label_, typ} & _SYSTEM else typ
+
     out: list[ResultCandidate] = []
     for sent in doc.sents:
         text = span_text(sent)
         if not _SCORE_CUE.search(text) or not any(c.isdigit() for c in text):
             continue
-        ents = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end]
-        systems = [e for e in ents if e.label_ in ("Method", "Model")]
-        datasets = [e for e in ents if e.label_ == "Dataset" and not _SPLIT.match(e.text)]
-        metrics = [e for e in ents if e.label_ == "Metric"]
+        # A mention cut across a parenthesis ("baseline(AUC") names nothing here.
+        ents = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end
+                and e.text.count("(") == e.text.count(")")]
+        systems = [e for e in ents if kind(e) == "system"]
+        datasets = [e for e in ents if kind(e) == "Dataset" and not _SPLIT.match(e.text)]
+        metrics = [e for e in ents if kind(e) == "Metric"]
         found = _values(text, sent.start_char, ents)
         if not found:
             continue
@@ -360,8 +379,8 @@ def sentence_results(doc: Doc) -> list[ResultCandidate]:
         for start, end, value, other in found:
             compared = _compared(sent, systems, start) if other else None
             if compared is not None:
-                add(compared, value, _linked(datasets, text, base, start, end),
-                    _linked(metrics, text, base, start, end, metric=True))
+                add(compared, value, _link(datasets, text, base, start, end),
+                    _link(metrics, text, base, start, end, metric=True))
         resp = _RESPECTIVELY.search(text)
         if resp and len(values) > 1:
             # "X achieves 72.0% and 50.7% on GSM8K and MATH, respectively": the list is the
@@ -399,8 +418,8 @@ def sentence_results(doc: Doc) -> list[ResultCandidate]:
             if subject is False:
                 continue
             last = (end, subject)
-            add(subject, value, _linked(datasets, text, base, start, end),
-                _linked(metrics, text, base, start, end, metric=True))
+            add(subject, value, _link(datasets, text, base, start, end),
+                _link(metrics, text, base, start, end, metric=True))
     return out
 
 

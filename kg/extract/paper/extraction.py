@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kg.extract.doc.code_links import find_code_links
+from kg.extract.doc.results import sentence_results
 from kg.extract.doc.views import doc_text
 from kg.extract.paper.grouping import candidate_entities
 from kg.extract.paper.keep import EntityKeep
@@ -54,6 +55,14 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
         for entity, items in zip(entities, spans_of, strict=True):
             entity.role = roles.decide(entity.role, entity.type, entity.source, items,
                                        abstract)
+    # The sentences' results are read again with the paper's types beside each mention's
+    # NER label (the results component saw only the labels).
+    type_of = {name_key(e.text): entity.type
+               for entity, items in zip(entities, spans_of, strict=True) for _, e in items}
+    for d in docs.values():
+        if d.ents:
+            d._.results = sentence_results(
+                d, lambda e: type_of.get(name_key(e.text), e.label_))
     main = main_contribution(entities)
     results = paper_results(docs, name_of, main.name if main is not None else None)
     relations = paper_relations(docs, name_of, entities, relation_keep, results)
