@@ -485,3 +485,223 @@ def test_papers_per_month_totals_from_dates_alone_answer_as_before():
     assert new == old
     assert [(r["month"], r["papers"], r["monthPapers"]) for r in new] == [
         ("2025-01", 2, 2), ("2025-02", 1, 1)]
+
+
+# --- Session 12, later (#22): the queries that were still slow through kg serve -------
+
+OLD["datasets_most_evaluated"] = """\
+PREFIX kgo:  <https://w3id.org/kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+
+SELECT ?dataset ?name ?papers
+WHERE {
+  {
+    SELECT ?dataset (COUNT(?paper) AS ?papers)
+    WHERE { ?paper kgo:evaluatesOn ?dataset }
+    GROUP BY ?dataset
+  }
+  ?dataset a kgo:Dataset ;
+           skos:prefLabel ?name .
+}
+ORDER BY DESC(?papers) ?name ?dataset
+LIMIT 25
+"""
+
+#: The label-filter formulation of the newest proposals on a dataset.
+OLD_LOOKUPS["methods_proposed_on_gsm8k"] = """\
+PREFIX kgo:     <https://w3id.org/kg/ontology#>
+PREFIX skos:    <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+
+SELECT ?entity ?name ?type ?paper ?title ?date
+WHERE {
+  {
+    SELECT DISTINCT ?dataset
+    WHERE {
+      ?dataset a kgo:Dataset ;
+               skos:prefLabel|skos:altLabel ?label .
+      FILTER (LCASE(STR(?label)) = "gsm8k")
+    }
+  }
+  ?paper kgo:evaluatesOn ?dataset ;
+         kgo:proposes ?entity ;
+         dcterms:title ?title .
+  OPTIONAL { ?paper dcterms:date ?date }
+  ?entity a ?type ;
+          skos:prefLabel ?name .
+  FILTER (?type IN (kgo:Method, kgo:Model))
+}
+ORDER BY DESC(?date) ?paper ?entity
+LIMIT 100
+"""
+
+#: Every paper with code, and every outperforms edge's evidence: the whole tables the
+#: paged questions were asked of before.
+OLD_PAPERS_WITH_CODE = """\
+PREFIX kgo:     <https://w3id.org/kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX schema:  <https://schema.org/>
+
+SELECT ?paper ?title ?url ?host
+WHERE {
+  ?paper kgo:hasCode ?code ;
+         dcterms:title ?title .
+  ?code schema:url ?url .
+  OPTIONAL { ?code kgo:host ?host }
+}
+ORDER BY ?title ?paper ?url
+"""
+
+OLD_EDGE_EVIDENCE = """\
+PREFIX kgo:     <https://w3id.org/kg/ontology#>
+PREFIX rdf:     <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov:    <http://www.w3.org/ns/prov#>
+
+SELECT ?subject ?subjectName ?object ?objectName ?paper ?field ?start ?end ?sentence ?confidence
+WHERE {
+  ?statement rdf:subject ?subject ;
+             rdf:predicate kgo:outperforms ;
+             rdf:object ?object ;
+             kgo:evidence ?evidence .
+  ?evidence prov:wasDerivedFrom ?paper ;
+            kgo:field ?field ;
+            kgo:start ?start ;
+            kgo:end ?end ;
+            kgo:sentence ?sentence ;
+            kgo:confidence ?confidence .
+  ?subject rdfs:label ?subjectName .
+  ?object rdfs:label ?objectName .
+}
+ORDER BY ?subjectName ?objectName ?subject ?object ?paper ?start ?evidence
+"""
+
+OLD_PAPERS_BY_AUTHOR = """\
+PREFIX kgo:     <https://w3id.org/kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX foaf:    <http://xmlns.com/foaf/0.1/>
+PREFIX skos:    <http://www.w3.org/2004/02/skos/core#>
+
+SELECT ?author ?name ?paper ?title ?proposed
+WHERE {
+  ?author foaf:name ?name .
+  FILTER (CONTAINS(LCASE(?name), "luong"))
+  FILTER EXISTS { ?author a kgo:Author }
+  ?paper dcterms:creator ?author ;
+         dcterms:title ?title .
+  OPTIONAL { ?paper kgo:proposes/skos:prefLabel ?proposed }
+}
+ORDER BY ?name ?author ?paper ?proposed
+"""
+
+
+def _dated_graph() -> nx.MultiDiGraph:
+    """The small graph with dates (p4 undated), authors and code links."""
+    g = _graph()
+    for p, day in (("p1", "2025-01-03"), ("p2", "2025-03-20"), ("p3", "2025-02")):
+        g.nodes[f"paper:{p}"]["date"] = day
+    g.nodes["paper:p1"]["authors"] = ["Minh-Thang Luong", "Quoc V. Le"]
+    g.nodes["paper:p2"]["authors"] = ["Thang  Luong"]
+    g.nodes["paper:p3"]["authors"] = ["Hieu Pham", "Minh-Thang Luong"]
+    g.nodes["paper:p4"]["authors"] = ["Truong Son"]
+    for p, url in (("p1", "https://github.com/a/one"), ("p2", "https://github.com/b/two"),
+                   ("p2", "https://zenodo.org/x"), ("p4", "https://github.com/d/four")):
+        c = f"code:{url}"
+        g.add_node(c, kind="code", url=url, host=url.split("/")[2], label=url)
+        g.add_edge(f"paper:{p}", c, key="has_code", support=1, confidence=1.0,
+                   source="rule", papers=[p], evidence=[])
+    return g
+
+
+def _run(g, name: str, key: str | None = None, other: str | None = None) -> list[dict]:
+    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+    if key is not None:
+        assert f'"{key}"' in text
+        text = text.replace(f'"{key}"', f'"{other}"')
+    return [dict(r) for r in kg.query(g, text)]
+
+
+def test_evaluation_count_and_rank_count_evaluating_papers_of_datasets_only():
+    g = _graph()
+    g.nodes["entity:d3"]["name"] = "A3"  # ties with d1, d2 on papers: first by name
+    edge = {"support": 1, "confidence": 0.5, "source": "rule", "papers": [], "evidence": []}
+    g.add_edge("paper:p4", "entity:m1", key="evaluates_on", **edge)  # not a dataset
+    store = to_store(g)
+    counts = {d: _one(store, I.entity_iri(d), KGO + "evaluationCount") for d in ("d1", "d2", "d3")}
+    assert counts == {"d1": 3, "d2": 3, "d3": 3}
+    ranks = {d: _one(store, I.entity_iri(d), KGO + "rankByEvaluations") for d in ("d1", "d2", "d3")}
+    assert ranks == {"d3": 1, "d1": 2, "d2": 3}
+    assert _one(store, I.entity_iri("m1"), KGO + "evaluationCount") is None
+    assert _one(store, I.entity_iri("m1"), KGO + "rankByEvaluations") is None
+    assert [r["name"] for r in _run(g, "datasets_most_evaluated")] == ["A3", "D1", "D2"]
+
+
+def test_author_name_keys_are_the_name_and_each_word_lower_cased():
+    assert rdf.author_keys("Minh-Thang  Luong") == [
+        "luong", "minh", "minh-thang", "minh-thang luong", "thang"]
+    assert rdf.author_keys("Le, Quoc") == ["le", "le, quoc", "quoc"]
+
+
+def test_papers_by_author_looks_up_a_name_word_and_answers_as_the_substring_search():
+    g = _dated_graph()
+    new = _run(g, "papers_by_author")
+    assert new == [dict(r) for r in kg.query(g, OLD_PAPERS_BY_AUTHOR)]
+    assert {(r["name"], r["paper"].rsplit("/", 1)[1]) for r in new} == {
+        ("Minh-Thang Luong", "p1"), ("Minh-Thang Luong", "p3"), ("Thang  Luong", "p2")}
+    # a whole name works as well, in any case as written
+    full = _run(g, "papers_by_author", "luong", "minh-thang luong")
+    assert {r["paper"].rsplit("/", 1)[1] for r in full} == {"p1", "p3"}
+
+
+def test_papers_with_code_are_the_entitys_papers_with_code_newest_first():
+    g = _dated_graph()
+    g.nodes["entity:d3"]["papers"] = ["p1", "p2", "p3", "p4"]  # kgo:appearsIn
+    rows = _run(g, "papers_with_code", "gsm8k", "d3")  # p3 has no code, p4 no date
+    assert [(r["paper"].rsplit("/", 1)[1], r["url"]) for r in rows] == [
+        ("p2", "https://github.com/b/two"), ("p2", "https://zenodo.org/x"),
+        ("p1", "https://github.com/a/one"), ("p4", "https://github.com/d/four")]
+    assert rows[0]["host"] == "github.com"
+    # the same rows as the whole table restricted to the papers naming d3 (m1: p1-p3)
+    whole = {(r["paper"], r["url"]) for r in kg.query(g, OLD_PAPERS_WITH_CODE)}
+    for slug in ("d3", "m1"):
+        papers = {I.node_iri(f"paper:{p}") for p in g.nodes[f"entity:{slug}"]["papers"]}
+        assert {(r["paper"], r["url"]) for r in _run(g, "papers_with_code", "gsm8k", slug)} \
+            == {(p, u) for p, u in whole if p in papers}
+
+
+def test_papers_with_code_on_the_sample(sample_build):
+    ttl = sample_build / "graph.ttl"
+    whole = [dict(r) for r in kg.query(ttl, OLD_PAPERS_WITH_CODE)]
+    papers = {r["p"] for r in kg.query(ttl, """
+        SELECT ?p WHERE { ?e <https://w3id.org/kg/ontology#nameKey> "question answering" ;
+                             <https://w3id.org/kg/ontology#appearsIn> ?p }""")}
+    new = _run(ttl, "papers_with_code", "gsm8k", "question answering")
+    assert new
+    assert sorted((r["paper"], r["url"]) for r in new) == sorted(
+        (r["paper"], r["url"]) for r in whole if r["paper"] in papers)
+
+
+def test_edge_evidence_of_one_entity_is_that_part_of_every_edges_evidence(sample_build):
+    ttl = sample_build / "graph.ttl"
+    whole = [dict(r) for r in kg.query(ttl, OLD_EDGE_EVIDENCE)]
+    objects = {r["object"] for r in whole}
+    assert objects
+    for obj in sorted(objects):
+        key = next(iter(kg.query(ttl, f"""
+            SELECT ?k WHERE {{ <{obj}> <https://w3id.org/kg/ontology#nameKey> ?k }}
+            ORDER BY ?k LIMIT 1""")))["k"]
+        sharing = {r["e"] for r in kg.query(ttl, f"""
+            SELECT ?e WHERE {{ ?e <https://w3id.org/kg/ontology#nameKey> "{key}" }}""")}
+        new = _run(ttl, "edge_evidence", "gpt-4", key)
+        assert new == [r for r in whole if r["object"] in sharing], obj
+
+
+def test_methods_proposed_are_the_newest_proposals_on_the_dataset():
+    g = _dated_graph()
+    for p in ("p1", "p3", "p4"):
+        edge = {"support": 1, "confidence": 0.5, "source": "rule", "papers": [], "evidence": []}
+        g.add_edge(f"paper:{p}", "entity:x1", key="proposes", **edge)
+    rows = _run(g, "methods_proposed_on_gsm8k", "gsm8k", "d3")  # p1, p2, p4
+    assert [(r["paper"].rsplit("/", 1)[1], r["name"], r.get("date")) for r in rows] == [
+        ("p2", "M2", "2025-03-20"), ("p2", "X1", "2025-03-20"),
+        ("p1", "M1", "2025-01-03"), ("p1", "X1", "2025-01-03"), ("p4", "X1", None)]

@@ -72,18 +72,41 @@ def test_entities_by_type_match_the_graph(ttl, graph):
     assert rows == dict(expected)
 
 
-def test_edge_evidence_sentences_are_in_their_abstracts(ttl, graph):
-    rows = run(ttl, "edge_evidence.rq")
-    assert len(rows) == sum(1 for *_, k in graph.edges(keys=True) if k == "outperforms") or rows
+def _named(graph, key: str) -> set[str]:
+    """The entities with ``key`` as their name or an alias, lower-cased (kgo:nameKey)."""
+    return {n for n, d in graph.nodes(data=True) if d.get("kind") == "entity"
+            and key in {a.lower() for a in [d.get("name") or "", *(d.get("aliases") or ())]}}
+
+
+def _asking(ttl: Path, name: str, key: str, other: str) -> list[dict]:
+    text = (QUERIES / name).read_text(encoding="utf-8")
+    assert f'"{key}"' in text
+    return list(kg.query(ttl, text.replace(f'"{key}"', f'"{other}"')))
+
+
+@pytest.mark.parametrize("key", ["gpt-4", "supervised fine-tuning"])
+def test_edge_evidence_sentences_are_in_their_abstracts(ttl, graph, key):
+    rows = _asking(ttl, "edge_evidence.rq", "gpt-4", key)
+    named = _named(graph, key)
+    evidence = [ev for u, v, k, d in graph.edges(keys=True, data=True)
+                if k == "outperforms" and v in named for ev in d.get("evidence") or ()
+                if ev.get("paper")]
+    assert len(rows) == len(evidence)
+    assert key == "gpt-4" or rows
     for r in rows:
+        assert node_id_of(r["object"], DEFAULT_BASE) in named
         paper = node_id_of(r["paper"], DEFAULT_BASE)
         text = graph.nodes[paper]["abstract" if r["field"] == "abstract" else "title"]
         assert text[r["start"]:r["end"]] == r["sentence"]
 
 
-def test_papers_with_code(ttl, graph):
-    rows = run(ttl, "papers_with_code.rq")
-    assert len(rows) == sum(1 for *_, k in graph.edges(keys=True) if k == "has_code")
+@pytest.mark.parametrize("key", ["gsm8k", "question answering"])
+def test_papers_with_code(ttl, graph, key):
+    rows = _asking(ttl, "papers_with_code.rq", "gsm8k", key)
+    papers = {f"paper:{p}" for n in _named(graph, key) for p in graph.nodes[n]["papers"]}
+    links = [(u, v) for u, v, k in graph.edges(keys=True) if k == "has_code" and u in papers]
+    assert len(rows) == min(len(links), 100)
+    assert key == "gsm8k" or rows
     assert all(r["url"].startswith(("http://", "https://")) for r in rows)
 
 

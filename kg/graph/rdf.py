@@ -135,7 +135,7 @@ class _V:
             "schemaVersion", "rankInType", "proposedMethodCount", "rankByProposedMethods",
             "rankBySupport", "entitiesInTwoOrMorePapers", "papersNaming", "DatasetOverlap",
             "firstPaper", "secondPaper", "sharedDatasetCount", "rankByShared",
-            *RELATION_PROPERTY.values())}
+            "evaluationCount", "rankByEvaluations", *RELATION_PROPERTY.values())}
 
 
 V = _V()
@@ -152,6 +152,18 @@ def name_keys(d: dict) -> list[str]:
     "gsm8k")`` reads every label of the graph (seconds at 100k papers)."""
     names = [d.get("name"), *(d.get("aliases") or ())]
     return sorted({n.lower() for n in names if n})
+
+
+def author_keys(name: str) -> list[str]:
+    """An author's name lower-cased, and each word of it (split at spaces and commas; a
+    hyphenated word also at its hyphens), each once, sorted: ``kgo:nameKey "luong"`` finds
+    every author with the word "Luong" in their name by an index lookup, where ``FILTER
+    (CONTAINS(LCASE(?name), "luong"))`` reads every author's name (seconds through kg
+    serve at 100k papers)."""
+    full = " ".join(name.split()).lower()
+    tokens = [t for t in re.split(r"[\s,]+", full) if t]
+    words = {*tokens, *(w for t in tokens for w in t.split("-") if w)}
+    return sorted({full, *words} - {""})
 
 
 def member(i: int) -> NamedNode:
@@ -292,9 +304,29 @@ class _Mapper:
                             for n, d in entities.get(cls, ()) if (d.get("paper_count") or 0) >= 1))
             for rank, (_, _, n) in enumerate(named[:RANKED], 1):
                 yield self.node(n), V.k["rankInType"], integer(rank)
+        yield from self._evaluations(g, entities.get("Dataset", ()))
         yield from self._task_methods(g, entities.get("Task", ()))
         yield from self._statement_ranks(g)
         yield from self._overlaps(g)
+
+    def _evaluations(self, g: nx.MultiDiGraph, datasets: list[tuple[str, dict]]
+                     ) -> Iterator[tuple]:
+        """``kgo:evaluationCount`` of each dataset that papers evaluate on (the papers with
+        ``kgo:evaluatesOn`` it), and the first :data:`RANKED` named datasets' rank by it
+        (most first, ties by ``skos:prefLabel`` then IRI) as ``kgo:rankByEvaluations``."""
+        counted = []
+        for n, d in datasets:
+            papers = {u for u, _, k in g.in_edges(n, keys=True)
+                      if k == "evaluates_on" and g.nodes[u].get("kind") == "paper"}
+            if not papers:
+                continue
+            s = self.node(n)
+            yield s, V.k["evaluationCount"], integer(len(papers))
+            if d.get("name") is not None:
+                counted.append((-len(papers), str(d["name"]), s.value, s))
+        counted.sort(key=lambda x: x[:3])
+        for rank, (*_, s) in enumerate(counted[:RANKED], 1):
+            yield s, V.k["rankByEvaluations"], integer(rank)
 
     def _task_methods(self, g: nx.MultiDiGraph, tasks: list[tuple[str, dict]]
                       ) -> Iterator[tuple]:
@@ -400,6 +432,8 @@ class _Mapper:
                     self.authors.add(name)
                     yield a, V.type, V.k["Author"]
                     yield a, V.name, text(name)
+                    for key in author_keys(name):
+                        yield a, V.k["nameKey"], text(key)
 
     def _entity(self, n: str, d: dict) -> Iterator[tuple]:
         s = self.node(n)
