@@ -531,7 +531,7 @@ WHERE {
           skos:prefLabel ?name .
   FILTER (?type IN (kgo:Method, kgo:Model))
 }
-ORDER BY DESC(?date) ?paper ?entity
+ORDER BY DESC(COALESCE(STR(?date), "")) ?paper ?entity
 LIMIT 100
 """
 
