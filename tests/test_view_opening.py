@@ -76,7 +76,10 @@ def test_opening_view_names_the_most_connected_entities(opened, sample_graph):
                     key=lambda n: -degree[n])
     assert all(sample_graph.nodes[n]["kind"] == "entity" for n in labels)
     assert set(ranked[:5]) <= set(labels)  # the five most connected, by name
-    assert len(set(ranked[:len(labels)]) & set(labels)) >= 0.8 * len(labels)
+    # most labels are among the len(labels) most connected; nodes tied with the last of
+    # those are as connected, and which of them `ranked` lists first is arbitrary
+    cut = degree[ranked[len(labels) - 1]]
+    assert sum(degree[n] >= cut for n in labels) >= 0.8 * len(labels)
     floor = degree[ranked[2 * len(labels)]]
     assert all(degree[n] >= floor for n in labels)
     # at the opening zoom vis-network itself draws no label: these are the only names
