@@ -28,9 +28,7 @@ from pathlib import Path
 from prepare_data import ROOT
 from spacy.training.pretrain import pretrain
 from spacy.util import load_config
-from train_vectors import evaluation_titles, paper_texts
-
-from kg.util.normalize import norm_name
+from train_vectors import unlabeled_papers
 
 #: SciREX full texts are cut into records of about this many words.
 BLOCK_WORDS = 200
@@ -55,18 +53,10 @@ def records(paras: list[str]) -> list[str]:
 def write_raw_text(shared: Path, target: Path, every: int = 1) -> dict[str, int]:
     """JSON Lines of ``{"text": ...}`` for ``spacy.JsonlCorpus``, evaluation papers left out;
     only every ``every``-th record (an evenly spread share of every source)."""
-    skip = evaluation_titles(shared)
-    seen: set[str] = set()
     stats = {"papers": 0, "skipped": 0, "records": 0, "written": 0}
     tmp = target.with_suffix(".part")
     with tmp.open("w", encoding="utf-8") as out:
-        for _, title, paras in paper_texts(shared):
-            key = norm_name(title)
-            if key in skip or key in seen:
-                stats["skipped"] += 1
-                continue
-            seen.add(key)
-            stats["papers"] += 1
+        for paras in unlabeled_papers(shared, stats):
             for text in records(paras):
                 stats["records"] += 1
                 if stats["records"] % every == 0:

@@ -95,20 +95,29 @@ def evaluation_titles(shared: Path) -> set[str]:
     return titles
 
 
+def unlabeled_papers(shared: Path, stats: dict[str, int]) -> Iterator[list[str]]:
+    """The paragraphs of each paper no figure is measured on, each paper once (by
+    normalised title); counts the ``papers`` read and ``skipped`` in ``stats``."""
+    skip = evaluation_titles(shared)
+    seen: set[str] = set()
+    stats.setdefault("papers", 0)
+    stats.setdefault("skipped", 0)
+    for _, title, paras in paper_texts(shared):
+        key = norm_name(title)
+        if key in skip or key in seen:
+            stats["skipped"] += 1
+            continue
+        seen.add(key)
+        stats["papers"] += 1
+        yield paras
+
+
 def write_text(shared: Path, target: Path) -> dict[str, int]:
     """Tokenised, lower-cased training text, one paragraph or sentence a line."""
     tokenizer = load_pipeline(None).tokenizer
-    skip = evaluation_titles(shared)
-    seen: set[str] = set()
     stats = {"papers": 0, "skipped": 0, "lines": 0, "tokens": 0}
     with target.open("w", encoding="utf-8") as out:
-        for _, title, paras in paper_texts(shared):
-            key = norm_name(title)
-            if key in skip or key in seen:
-                stats["skipped"] += 1
-                continue
-            seen.add(key)
-            stats["papers"] += 1
+        for paras in unlabeled_papers(shared, stats):
             for doc in tokenizer.pipe(paras, batch_size=256):
                 words = [t.lower_ for t in doc if not t.is_space]
                 if words:
