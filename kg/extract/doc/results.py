@@ -355,13 +355,13 @@ def sentence_results(doc: Doc, paper_type: Callable[[Span], str] | None = None
         return "system" if {e.label_, typ} & _SYSTEM else typ
 
     out: list[ResultCandidate] = []
+    # A mention cut across a parenthesis ("baseline(AUC") names nothing here.
+    named = [e for e in doc.ents if e.text.count("(") == e.text.count(")")]
     for sent in doc.sents:
         text = span_text(sent)
         if not _SCORE_CUE.search(text) or not any(c.isdigit() for c in text):
             continue
-        # A mention cut across a parenthesis ("baseline(AUC") names nothing here.
-        ents = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end
-                and e.text.count("(") == e.text.count(")")]
+        ents = [e for e in named if e.start >= sent.start and e.end <= sent.end]
         systems = [e for e in ents if kind(e) == "system"]
         datasets = [e for e in ents if kind(e) == "Dataset" and not _SPLIT.match(e.text)]
         metrics = [e for e in ents if kind(e) == "Metric"]

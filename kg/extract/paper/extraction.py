@@ -8,7 +8,7 @@ and result candidates onto the kept names (:mod:`.relations`, :mod:`.results`).
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.extract.doc.code_links import find_code_links
 from kg.extract.doc.results import sentence_results
@@ -56,13 +56,16 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
             entity.role = roles.decide(entity.role, entity.type, entity.source, items,
                                        abstract)
     # The sentences' results are read again with the paper's types beside each mention's
-    # NER label (the results component saw only the labels).
+    # NER label (the results component saw only the labels), where some type differs.
     type_of = {name_key(e.text): entity.type
                for entity, items in zip(entities, spans_of, strict=True) for _, e in items}
+
+    def paper_type(e: Span) -> str:
+        return type_of.get(name_key(e.text), e.label_)
+
     for d in docs.values():
-        if d.ents:
-            d._.results = sentence_results(
-                d, lambda e: type_of.get(name_key(e.text), e.label_))
+        if any(paper_type(e) != e.label_ for e in d.ents):
+            d._.results = sentence_results(d, paper_type)
     main = main_contribution(entities)
     results = paper_results(docs, name_of, main.name if main is not None else None)
     relations = paper_relations(docs, name_of, entities, relation_keep, results)
