@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -29,6 +30,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from itertools import combinations
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -300,10 +302,9 @@ class _Mapper:
                 yield part, V.k["entitiesInTwoOrMorePapers"], integer(two)
                 yield part, V.k["papersNaming"], integer(len(naming))
         for cls in ENTITY_CLASSES:
-            named = sorted(((-(d.get("paper_count") or 0), self.node(n).value, n)
-                            for n, d in entities.get(cls, ()) if (d.get("paper_count") or 0) >= 1))
-            for rank, (_, _, n) in enumerate(named[:RANKED], 1):
-                yield self.node(n), V.k["rankInType"], integer(rank)
+            yield from _ranks([((-d["paper_count"], (s := self.node(n)).value), s)
+                               for n, d in entities.get(cls, ())
+                               if (d.get("paper_count") or 0) >= 1], "rankInType")
         yield from self._evaluations(g, entities.get("Dataset", ()))
         yield from self._task_methods(g, entities.get("Task", ()))
         yield from self._statement_ranks(g)
@@ -323,10 +324,8 @@ class _Mapper:
             s = self.node(n)
             yield s, V.k["evaluationCount"], integer(len(papers))
             if d.get("name") is not None:
-                counted.append((-len(papers), str(d["name"]), s.value, s))
-        counted.sort(key=lambda x: x[:3])
-        for rank, (*_, s) in enumerate(counted[:RANKED], 1):
-            yield s, V.k["rankByEvaluations"], integer(rank)
+                counted.append(((-len(papers), str(d["name"]), s.value), s))
+        yield from _ranks(counted, "rankByEvaluations")
 
     def _task_methods(self, g: nx.MultiDiGraph, tasks: list[tuple[str, dict]]
                       ) -> Iterator[tuple]:
@@ -344,15 +343,14 @@ class _Mapper:
         for n, d in g.nodes(data=True):
             if d.get("kind") != "paper":
                 continue
-            mine = addressed = None
+            mine: list[str] = []
+            addressed: list[str] = []
             for _, v, k in g.out_edges(n, keys=True):
                 if k == "proposes" and v in proposed:
-                    mine = mine or []
                     mine.append(v)
                 elif k == "addresses":
-                    addressed = addressed or []
                     addressed.append(v)
-            if mine and addressed:
+            if mine:
                 for t in addressed:
                     methods[t].update(mine)
         counted = []
@@ -361,10 +359,8 @@ class _Mapper:
                 s = self.node(n)
                 yield s, V.k["proposedMethodCount"], integer(len(methods[n]))
                 if d.get("name") is not None:
-                    counted.append((-len(methods[n]), str(d["name"]), s.value, s))
-        counted.sort(key=lambda x: x[:3])
-        for rank, (*_, s) in enumerate(counted[:RANKED], 1):
-            yield s, V.k["rankByProposedMethods"], integer(rank)
+                    counted.append(((-len(methods[n]), str(d["name"]), s.value), s))
+        yield from _ranks(counted, "rankByProposedMethods")
 
     def _statement_ranks(self, g: nx.MultiDiGraph) -> Iterator[tuple]:
         """``kgo:rankBySupport`` of the first :data:`RANKED` statements of the relations
@@ -377,10 +373,8 @@ class _Mapper:
             if (prop in STATED_RELATIONS and d.get("support") is not None
                     and d.get("confidence") is not None):
                 st = I.statement_iri(u, prop, v, self.base)
-                ranked.append((-int(d["support"]), -float(d["confidence"]), st))
-        ranked.sort()
-        for rank, (*_, st) in enumerate(ranked[:RANKED], 1):
-            yield NamedNode(st), V.k["rankBySupport"], integer(rank)
+                ranked.append(((-int(d["support"]), -float(d["confidence"]), st), NamedNode(st)))
+        yield from _ranks(ranked, "rankBySupport")
 
     def _overlaps(self, g: nx.MultiDiGraph) -> Iterator[tuple]:
         """The :data:`RANKED_OVERLAPS` pairs of papers that evaluate on the most of the
@@ -525,6 +519,13 @@ class _Mapper:
                 yield e, V.k["component"], text(ev["source"])
             if ev.get("confidence") is not None:
                 yield e, V.k["confidence"], decimal(ev["confidence"])
+
+
+def _ranks(keyed: list[tuple[tuple, NamedNode]], prop: str) -> Iterator[tuple]:
+    """``kgo:<prop>`` 1, 2, … of the first :data:`RANKED` nodes by their (unique) sort
+    keys; ``keyed`` holds (key, node) pairs."""
+    for rank, (_, s) in enumerate(heapq.nsmallest(RANKED, keyed, key=itemgetter(0)), 1):
+        yield s, V.k[prop], integer(rank)
 
 
 def top_overlaps(g: nx.MultiDiGraph, n: int, key: Callable[[str], str] = str
