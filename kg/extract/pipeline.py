@@ -16,6 +16,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from thinc.api import use_ops
 
 # Importing the component modules registers their factories with spaCy (as the package's
 # ``spacy_factories`` entry points do for a plain ``spacy.load``).
@@ -99,13 +100,19 @@ def load_pipeline(path: str | None = None) -> Language:
     the code; the copy ``nlp.to_disk`` saved (for plain ``spacy.load``) is not read back
     over it. Reading it cost every extraction worker ~0.12 s, and when the code's rules had
     changed since the pipeline was saved, it silently brought the old rules back.
+
+    The models multiply their matrices with numpy's BLAS rather than thinc's default
+    (blis): on the tok2vec's shapes blis took 2.8x the CPU time here, and the matrix
+    products are half of extraction. The results are the same; see
+    ``benchmarks/run.py`` for the figures.
     """
     target = Path(path) if path else default_pipeline_path()
     if not (target / "config.cfg").exists():
         raise FileNotFoundError(
             f"no spaCy pipeline at {target}: build it with `python training/train.py`"
         )
-    return spacy.load(target, exclude=["tokenizer"])
+    with use_ops("numpy", use_blis=False):
+        return spacy.load(target, exclude=["tokenizer"])
 
 
 def save_pipeline(nlp: Language, target: Path) -> None:

@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from spacy.language import Language
+from threadpoolctl import threadpool_limits
 
 from kg.extract.doc.views import made_doc
 from kg.extract.paper.extraction import paper_extraction
@@ -83,12 +84,14 @@ def extract(
 
 def _run(nlp: Language, batch: list[Paper], texts: Iterator[str], batch_size: int
          ) -> Iterator[Extraction]:
-    docs = nlp.pipe((made_doc(nlp, t) for t in texts), batch_size=batch_size * 2)
     roles = optional_pipe(nlp, "kg_paper_roles")
     keep = optional_pipe(nlp, "kg_entity_keep")
     rkeep = optional_pipe(nlp, "kg_relation_keep")
     types = optional_pipe(nlp, "kg_paper_types")
-    for paper in batch:
-        title = next(docs)
-        abstract = next(docs)
-        yield paper_extraction(paper, title, abstract, roles, keep, rkeep, types)
+    # One BLAS thread: extraction runs in parallel over processes (``--workers``), and a
+    # BLAS thread pool per process would only make them compete for the same cores.
+    with threadpool_limits(limits=1, user_api="blas"):
+        docs = nlp.pipe((made_doc(nlp, t) for t in texts), batch_size=batch_size * 2)
+        done = [paper_extraction(paper, next(docs), next(docs), roles, keep, rkeep, types)
+                for paper in batch]
+    yield from done
