@@ -33,6 +33,7 @@ from kg.extract.doc import (  # noqa: F401
 )
 from kg.extract.paper import keep, roles, types  # noqa: F401
 from kg.extract.paper import relations as paper_relations  # noqa: F401
+from kg.extract.vectors import CachedVectors
 
 #: Components that run after the statistical NER, in order.
 RULE_PIPES: tuple[str, ...] = (
@@ -63,10 +64,12 @@ def optional_pipe(nlp: Language, name: str):
 
 
 def blank() -> Language:
-    """``spacy.blank("en")`` with the scientific tokenizer and sentence rules."""
-    nlp = spacy.blank(
-        "en", config={"nlp": {"tokenizer": {"@tokenizers": "kg.scientific_tokenizer.v1"}}}
-    )
+    """``spacy.blank("en")`` with the scientific tokenizer, the cached vectors table
+    (empty until a trained tok2vec brings one) and sentence rules."""
+    nlp = spacy.blank("en", config={"nlp": {
+        "tokenizer": {"@tokenizers": "kg.scientific_tokenizer.v1"},
+        "vectors": {"@vectors": "kg.cached_vectors.v1"},
+    }})
     nlp.add_pipe("kg_sentences")
     return nlp
 
@@ -86,7 +89,8 @@ def assemble(ner_model: str | Path | None = None) -> Language:
         if trained.vocab.vectors.shape[1]:
             # Sourcing a component does not bring its vocab's vectors along, and a tok2vec
             # with static vectors looks its words up in the pipeline's own vocab.
-            nlp.vocab.vectors = trained.vocab.vectors
+            vectors = trained.vocab.vectors.to_bytes(exclude=["strings"])
+            nlp.vocab.vectors = CachedVectors(strings=nlp.vocab.strings).from_bytes(vectors)
     for name in RULE_PIPES:
         nlp.add_pipe(name)
     return nlp
