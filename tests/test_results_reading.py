@@ -455,3 +455,31 @@ def test_the_object_of_boosting_is_not_who_scores(nlp):
                          "Qwen2.5-VL 7B and InternVL3 8B to SOTA (92.1% and 91.6% on V*Bench).",
                     title="HiDe: Hierarchical Decoupling for visual reasoning")
     assert {e for e, _, v in found} == {"HiDe"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "ToolX outperforms earlier LLMs on XNLI and PAWS-X by a wide margin, i.e., 9.41% and "
+    "3.27% average accuracy across languages.",
+    "CapNet shows 4.2%, 11.9%, and 2.8% improvements in CIDEr on MSR-VTT, MSVD and VATEX "
+    "over prior work.",
+    "PruneX achieves a reduction in perplexity (PPL) of 12.5% on WikiText-2 compared to "
+    "SparseGPT.",
+    "SegCL obtains 2.71%, 4.05%, 6.33% DSC higher than the previous best results on ACDC, "
+    "LiTS and KiTS.",
+    "On CoNLL-2003, TagNet attains 1.8 F1 absolute higher than the previous best system.",
+    "LiteVLM-3B trails Qwen2-VL-72B by only about 4% in accuracy on MMBench.",
+    "SysArr achieves energy savings of 18% compared to the existing design.",
+    "MedRL raises Accuracy@1 on MedQA (increased by 2.2% vs. SFT and 4.1% vs. RAG).",
+    "OODX yields 12.4 percentage points (pp) AUROC gain on ImageNet-O.",
+    "Under temporal drift, BM25 declines 29% in accuracy on held-out articles.",
+    "FlashGen delivers over 60% memory savings compared to existing frameworks.",
+    "PixEdit sets a new state of the art on ImgEdit (plus 0.09 absolute).",
+    "CoTZip shortens chains by 41.2% with only 1.9% accuracy degradation compared to CoT.",
+    "DeepNarrow achieves strong accuracy, narrowing the gap to GPT-4 to just 2.87%.",
+    "FuseSeg achieved an improvement in the Dice score 4% over the baselines.",
+])
+def test_gains_savings_and_gaps_named_in_other_words_are_not_scores(nlp, sentence):
+    # "by a wide margin, i.e., 9.41%", "a reduction in perplexity (PPL) of 12.5%", "6.33%
+    # DSC higher than", "plus 0.09", "declines 29%", "the gap to … just 2.87%": each says
+    # how far one system is from another, not what a system scores.
+    assert results(nlp, sentence) == set()

@@ -19,7 +19,8 @@ from kg.extract.doc.views import span_text
 if not Doc.has_extension("results"):
     Doc.set_extension("results", default=None)
 
-_VALUE = re.compile(r"(?<![\w.+\-~])(\d{1,3}(?:\.\d+)?)(?:\s?(\\?%|points?\b|pp\b))?")
+_VALUE = re.compile(r"(?<![\w.+\-~])(\d{1,3}(?:\.\d+)?)"
+                    r"(?:\s?(\\?%|(?:percentage\s+)?points?\b|pp\b))?")
 #: "62--73%", "1.5~1.8x", "51%--71%": a range; what follows its upper end says what it is.
 _RANGE = re.compile(r"\s?(?:-{1,2}|\u2013|~)\s?\d{1,3}(?:\.\d+)?(\s?\\?%)?")
 #: A bound or a spread, not a score: "F1 < 0.15", "within 5%", "from below 20%",
@@ -32,20 +33,30 @@ _NOT_OWN_BEFORE = re.compile(
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus)\s*\$?\s*$", re.IGNORECASE)
 #: "38.64% and 25.0% improvements", "17% accuracy improvement", "0.14 vs 0.22 … drop": a
 #: gain named a few words after its value (and any values listed with it).
+#: "3.15%, 5.44%, and 7.89% DSC higher than", "2.5 F1 absolute higher", "80.1% bitrate
+#: savings", "15.32 percentage points (pp) AUROC gain": a comparison or a saving, too.
 _GAIN_LATER = re.compile(
-    r"^\s*(?:\\?%)?(?P<list>(?:\s*(?:,|and|vs\.?|to|-+|~)\s*[<>]?\d{1,3}(?:\.\d+)?\s*"
-    r"(?:\\?%)?)*)\s+(?P<words>(?:[A-Za-z][\w-]*\s+){0,3}?)(?:improvements?|gains?|"
-    r"increases?|reductions?|drops?|boosts?|speed-?ups?|decreases?|enhancements?)\b",
+    r"^\s*(?:\\?%)?(?P<list>(?:\s*(?:,\s*and|,|and|vs\.?|to|/|-+|~)\s*[<>]?\d{1,3}(?:\.\d+)?"
+    r"\s*(?:\\?%)?)*)\s+(?:\([^()]{0,20}\)\s+)?"
+    r"(?P<words>(?:[A-Za-z][\w@-]*\s+){0,3}?)(?:improvements?|gains?|"
+    r"increases?|reductions?|drops?|boosts?|speed-?ups?|decreases?|enhancements?|savings?|"
+    r"degradations?|declines?|higher|lower|better|worse|below)\b",
     re.IGNORECASE)
 #: "improves semantic coherence (15%)": a lone value in parentheses after what it improves
 #: is the gain; "(0.88 vs. 0.61 AUC)" after it is a pair of scores.
 _GAIN_IN_PARENS = re.compile(
     r"\b(?:improv|increas|boost|rais|enhanc|lift)\w*\s+(?:[\w-]+\s+){0,3}\(\s*$", re.IGNORECASE)
 _PAIR_AFTER = re.compile(r"\s*(?:\\?%)?\s*(?:vs\.?|versus)\b", re.IGNORECASE)
+#: "a reduction in perplexity (PPL) of 18.01%", "an improvement in the Dice score 5%", "by
+#: a significant margin, i.e., 11.68%", "energy savings of 22%", "plus 0.07", "declines 33%",
+#: "bias reduction (98.8% …": what a gain, saving or margin comes to.
 _RELATIVE_BEFORE = re.compile(
-    r"(?:\bby|\+|\u00b1|\bup\s+to|\bfrom|=|(?:improv|gain|increas|boost|reduc|drop|decreas|"
-    r"lift|margin|differen)\w*"
-    r"(?:\s+of)?:?|\bfactor\s+of)\s*(?:an?\s+)?(?:(?:more\s+than|at\s+least|less\s+than|over|"
+    r"(?:\bby|\+|\u00b1|\bplus|\bup\s+to|\bfrom|=|(?:improv|gain|increas|boost|reduc|drop|"
+    r"decreas|lift|margin|differen|sav|speed-?up|declin|degrad)\w*"
+    r"(?:\s+(?:in|on)\s+(?:(?!(?:with|and|to|achiev\w*|reach\w*)\b)[\w@*()-]+\s+){1,4}?"
+    r"(?:of\s+)?|\s+of)?:?|\bfactor\s+of)"
+    r"(?:\s*[,(]?\s*(?:i\.e\.|e\.g\.),?)?"
+    r"\s*(?:an?\s+|the\s+)?(?:(?:more\s+than|at\s+least|less\s+than|over|only|just|merely|"
     r"nearly|about|almost|roughly|approximately|up\s+to|as\s+(?:much|many|high)\s+as|"
     r"average(?:\s+of)?|absolute|relative)\s+)*$",
     re.IGNORECASE,
@@ -55,8 +66,10 @@ _ARROW = r"(?:\\?rightarrow|\\to\b|\u2192|->|=>)"
 _ARROW_AFTER = re.compile(rf"^\s*(?:\\?%)?\s*{_ARROW}\s*\d")
 _ARROW_GAP = re.compile(rf"^\s*\d{{1,3}}(?:\.\d+)?\s?(?:\\?%)?\s*{_ARROW}\s*$")
 #: "from 63.6 to 72.7": the later value is the result, the earlier one a starting point.
-_FROM_TO = re.compile(r"\bfrom\s+\d{1,3}(?:\.\d+)?\s?(?:\\?%)?\s+to\s*$", re.IGNORECASE)
-_TO = re.compile(r"\bto\s*$", re.IGNORECASE)
+_FROM_TO = re.compile(
+    r"\bfrom\s+\d{1,3}(?:\.\d+)?\s?(?:\\?%)?\s+to\s*(?:(?:just|only|merely)\s+)?$", re.IGNORECASE)
+#: "narrowing the gap to just 3.54%": "to" with a word that only weighs the value.
+_TO = re.compile(r"\bto\s*(?:(?:just|only|merely)\s+)?$", re.IGNORECASE)
 #: "ES' improvement over SARI increases to 20%": what moves is a gain, not a score.
 _GAIN_NOUN = re.compile(r"\b(?:improvements?|gains?|speed-?ups?|margins?|gaps?)\b",
                         re.IGNORECASE)
@@ -64,7 +77,7 @@ _GAIN_NOUN = re.compile(r"\b(?:improvements?|gains?|speed-?ups?|margins?|gaps?)\
 _MOVES_TO = re.compile(
     r"\b(?:ris\w*|rose|improv\w*|increas\w*|elevat\w*|drop\w*|fall\w*|fell|decreas\w*|"
     r"collaps\w*|boost\w*|rais\w*|jump\w*|climb\w*|grow\w*|grew|declin\w*)"
-    r"\s+(?:[\w-]+\s+){0,2}?to\s*$", re.IGNORECASE)
+    r"\s+(?:[\w-]+\s+){0,2}?to\s*(?:(?:just|only|merely)\s+)?$", re.IGNORECASE)
 _RELATIVE_AFTER = re.compile(
     r"^\s*(?:\\?%\s*)?(?:x\b|\u00d7|\$?\s*\\times|times|fold|fewer|less|more|faster|slower|"
     r"smaller|larger|higher|lower|better|worse|improvement|gain|increase|reduction|relative|"
@@ -158,7 +171,7 @@ _TEX_AFTER = re.compile(r"^(?:\s*(?:\$|\}))+")
 _NAME_PART = re.compile(r"^(?:-\w|[A-Za-z])")
 #: What joins a gain to the next value of the same list: "… on in-domain tasks and ".
 _COORDINATED = re.compile(
-    r"^[^.;:]{0,60}?(?:\band|,)\s*(?:by\s+)?(?:(?:nearly|about|around|almost|roughly|"
+    r"^(?:[^.;:]|\bvs\.){0,60}?(?:\band|,)\s*(?:by\s+)?(?:(?:nearly|about|around|almost|roughly|"
     r"approximately|over|up\s+to)\s+)?$", re.IGNORECASE)
 #: "84.2 (76.2)": a second value in parentheses right after the first, of the same system.
 _SECOND_VALUE = re.compile(r"\s*\(\s*")
@@ -224,6 +237,7 @@ def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, st
             continue  # a bound or a spread
         if _TO.search(before) and not _FROM_TO.search(before) and not (
                 _MOVES_TO.search(before) and not _GAIN_NOUN.search(before[-60:])):
+            relative_end = end  # "gaps to 2.8% and 11.5%": the list is bounds or gains too
             continue  # "up to", "close to", "reduced to" … but "from 63.6 to 72.7" counts
         start = offset + m.start()
         if any(e.start_char <= start < e.end_char for e in ents):
