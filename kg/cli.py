@@ -52,31 +52,39 @@ def _input_error(exc: Exception) -> None:
               help="Also write N-Triples in this many shards (graph-000.nt ...).")
 @click.option("--max-view-nodes", type=int, default=5000, show_default=True,
               help="The HTML view keeps the most connected nodes above this size.")
+@click.option("--sparql-store", is_flag=True, help="Also load graph.nt into a SPARQL "
+              "store, --out/sparql-store/, that `kg serve` of --out then opens at once "
+              "instead of loading the export (minutes for a big graph). Adds that load's "
+              "time to the build.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad input record.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def build(inputs, out_dir, fmt, workers, engine, scheduler, cache_dir, no_cache, base_iri,
-          shards, max_view_nodes, strict, quiet) -> None:
+          shards, max_view_nodes, sparql_store, strict, quiet) -> None:
     """Build the knowledge graph of INPUTS and write every export into --out.
 
     With no INPUTS, builds the sample corpus that ships with kg (139 papers from one
     Hugging Face daily-papers page). Writes graph.ttl, graph.nt, graph.jsonld,
     graph.graphml, graph.html, extractions.jsonl, report.json (papers, entities, edges:
     the same bytes for the same input) and run.json (this run's timings and cache hits).
+    With --sparql-store, also sparql-store/: graph.nt loaded for `kg serve`, which uses it
+    while graph.nt is the one the build wrote (a build without the option removes it).
     """
     from kg.build import build_exports, written_files
     from kg.engines.local import default_workers
     from kg.ingest import InputError
     from kg.options import BuildOptions
+    from kg.sparql_store import StoreError
     from kg.store.cache import default_cache_dir
 
     options = BuildOptions(
         workers=workers or default_workers(), engine=engine, scheduler=scheduler,
         cache_dir=None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir(),
-        base_iri=base_iri, shards=shards, max_view_nodes=max_view_nodes, quiet=quiet,
+        base_iri=base_iri, shards=shards, max_view_nodes=max_view_nodes,
+        sparql_store=sparql_store, quiet=quiet,
     )
     try:
         report = build_exports(list(inputs), out_dir, fmt=fmt, strict=strict, options=options)
-    except (InputError, OSError) as exc:
+    except (InputError, OSError, StoreError) as exc:
         _input_error(exc)
     if not quiet:
         _print_problems(report.ingest)
@@ -219,7 +227,8 @@ def query(graph, sparql, fmt) -> None:
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
               help="Keep the loaded store in this directory and reuse it on the next start "
               "while the export is unchanged (a big graph then answers in seconds) "
-              "[default: a temporary store, removed on exit].")
+              "[default: the store `kg build --sparql-store` left in GRAPH when it holds "
+              "the export there now, else a temporary store, removed on exit].")
 def serve(graph, host, port, timeout_s, workers, store_dir) -> None:
     """Serve GRAPH (a build directory or an RDF export; default: exports/) as a read-only
     SPARQL 1.1 endpoint until Ctrl-C.
@@ -233,9 +242,11 @@ def serve(graph, host, port, timeout_s, workers, store_dir) -> None:
 
     The prefixes `kg query` predeclares (kgo:, skos:, dcterms:, prov:, paper:, entity:
     ...) work here too, so the same query text runs in both. Updates are refused (HTTP
-    403). The export is loaded into a store (temporary, or kept with --store) and answered
-    by oxigraph server processes behind a front on HOST:PORT; a port already in use is
-    an error.
+    403). Queries are answered from an on-disk store by oxigraph server processes behind
+    a front on HOST:PORT; a port already in use is an error. The store: the one kept
+    with --store; else GRAPH/sparql-store, written by `kg build --sparql-store`, opened
+    at once while graph.nt is the one that build wrote (otherwise it says so and is not
+    used); else the export is loaded into a temporary store, minutes for a big graph.
     """
     from kg.serve import ServeError, start_server
 
@@ -244,7 +255,8 @@ def serve(graph, host, port, timeout_s, workers, store_dir) -> None:
                    "the graph", err=True)
     try:
         server = start_server(graph, host=host, port=port, location=store_dir,
-                              query_timeout_s=timeout_s, workers=workers)
+                              query_timeout_s=timeout_s, workers=workers,
+                              say=lambda line: click.echo(f"kg: {line}", err=True))
     except (OSError, ValueError, ServeError) as exc:
         _input_error(exc)
     click.echo(f"kg: SPARQL endpoint (read-only) at {server.url}, query editor at "

@@ -25,6 +25,9 @@ class BuildOptions:
     base_iri: str | None = None
     shards: int = 0
     max_view_nodes: int = 5000
+    #: Also load graph.nt into a SPARQL store in the build directory (``sparql-store/``),
+    #: which ``kg serve`` of the directory opens instead of loading the export.
+    sparql_store: bool = False
     quiet: bool = False
 
 

@@ -1,6 +1,8 @@
 """A read-only SPARQL 1.1 Protocol endpoint over a kg export (``kg serve``).
 
-The export is loaded once into an on-disk store (``oxigraph load``: all or nothing); a few
+The export is loaded once into an on-disk store (``oxigraph load``: all or nothing), or a
+store already made is opened as it is (``kg serve --store DIR``, or the one ``kg build
+--sparql-store`` left in the build directory: :mod:`kg.sparql_store`); a few
 ``oxigraph serve-read-only`` processes open it, each on a loopback port of its own, and a
 small front server in this process, on the address the user asked for, hands every
 request to an idle one. The front:
@@ -31,30 +33,38 @@ from __future__ import annotations
 
 import errno
 import http.client
-import json
 import os
 import queue
-import shutil
 import socket
 import socketserver
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from kg.sparql_store import (
+    StoreError,
+    build_store,
+    export_file,
+    kept_store,
+    load_store_dir,
+    oxigraph_executable,
+)
 from kg.sparql_text import tidy_error, with_prefixes
-from kg.util.atomic import atomic_write
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "DEFAULT_TIMEOUT_S", "PortInUse", "ServeError",
+           "Server", "default_workers", "export_file", "free_port", "kept_store",
+           "load_store_dir", "oxigraph_executable", "start_server", "store_prefixes_of"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 #: Seconds a query may run before it is stopped (``kg serve --timeout``).
 DEFAULT_TIMEOUT_S = 60
-_LOAD_ORDER = ("graph.nt", "graph.ttl", "graph.jsonld")  # N-Triples loads fastest
 #: Paths of the SPARQL query service (oxigraph answers both; YASGUI posts to /sparql).
 _QUERY_PATHS = ("/query", "/sparql")
 _REQUEST_HEADERS = ("Accept", "Content-Type")
@@ -68,7 +78,8 @@ _EDITOR_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
 
 
 class ServeError(RuntimeError):
-    """The endpoint could not load the graph or start."""
+    """The endpoint could not load the graph or start (a :class:`StoreError` of the store
+    is raised as one)."""
 
 
 class PortInUse(ServeError):
@@ -90,105 +101,6 @@ def default_workers() -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
     return min(32, max(4, 2 * cores))
-
-
-def oxigraph_executable() -> str:
-    """The ``oxigraph`` binary of the ``oxigraph`` wheel (next to this Python first)."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("oxigraph")
-    if found is None:
-        raise ServeError("the `oxigraph` server is not installed (pip install oxigraph)")
-    return found
-
-
-def export_file(graph: str | Path) -> Path:
-    """The RDF file to serve for ``graph`` (a build directory or a .nt/.ttl/.jsonld file)."""
-    p = Path(graph)
-    if p.is_dir():
-        for name in _LOAD_ORDER:
-            if (p / name).is_file():
-                return p / name
-        raise FileNotFoundError(f"{p}: no graph.nt, graph.ttl or graph.jsonld in this directory")
-    if not p.is_file():
-        raise FileNotFoundError(f"{p}: no such file or directory")
-    if p.suffix.lower() not in (".nt", ".ttl", ".jsonld"):
-        raise ValueError(f"{p}: unknown RDF format (expected .nt, .ttl, .jsonld or a build "
-                         "directory)")
-    return p
-
-
-def load_store_dir(graph: str | Path, location: str | Path) -> Path:
-    """``oxigraph load`` the export of ``graph`` into the (new) store at ``location``."""
-    src = export_file(graph)
-    fmt = {".jsonld": "jsonld"}.get(src.suffix.lower())
-    cmd = [oxigraph_executable(), "load", "--location", str(location), "--file", str(src)]
-    if fmt:
-        cmd += ["--format", fmt]
-    run = subprocess.run(cmd, capture_output=True, text=True)
-    if run.returncode != 0:
-        raise ServeError(f"oxigraph load {src} failed: {run.stderr.strip() or run.stdout}")
-    return Path(location)
-
-
-#: In a kept store directory (``kg serve --store``): the oxigraph store, and which export
-#: it was loaded from.
-_STORE_SUBDIR = "oxigraph"
-_SOURCE_FILE = "source.json"
-
-
-def _source_stamp(src: Path) -> dict[str, object]:
-    """What identifies an export for a kept store: its path, size and modification time
-    (the quick check make and rsync use; hashing a 6 GB export would cost more than
-    half the load it saves)."""
-    st = src.stat()
-    return {"source": str(src.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-
-
-def kept_store(graph: str | Path, location: str | Path) -> tuple[Path, bool]:
-    """The store of ``graph`` kept in ``location``: (its directory, whether it was reused).
-
-    ``location`` holds ``oxigraph/`` (the store) and ``source.json`` (which export it
-    holds). When that export is unchanged the store is opened as it is, so a big graph
-    answers in seconds instead of being loaded again; when it changed, or ``location`` is
-    new or empty, the export is loaded into a fresh store beside the old one, which is
-    replaced only once the load succeeded (an interrupted load leaves the old store and
-    its stamp as they were). A non-empty directory that is not such a store is refused,
-    so nothing of the user's is overwritten.
-    """
-    loc = Path(location)
-    src = export_file(graph)
-    stamp = _source_stamp(src)
-    source = loc / _SOURCE_FILE
-    store = loc / _STORE_SUBDIR
-    leftovers = sorted(loc.glob(".loading-*")) if loc.is_dir() else []
-    # Only what this function writes may be there without a stamp (a swap cut short).
-    if loc.exists() and not source.is_file() and any(
-            p not in leftovers and p != store for p in loc.iterdir()):
-        raise ServeError(f"{loc}: not empty and not a store kept by kg serve "
-                         f"(no {_SOURCE_FILE}); give a new or empty directory")
-    if source.is_file() and store.is_dir():
-        try:
-            if json.loads(source.read_text(encoding="utf-8")) == stamp:
-                return store, True
-        except (OSError, ValueError):
-            pass  # an unreadable stamp: load again
-    for old in leftovers:  # a load that was interrupted: its half-written store
-        shutil.rmtree(old, ignore_errors=True)
-    loc.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=".loading-", dir=loc))
-    try:
-        load_store_dir(src, fresh / _STORE_SUBDIR)
-        source.unlink(missing_ok=True)  # from here until the new stamp: no valid store
-        if store.exists():
-            shutil.rmtree(store)
-        (fresh / _STORE_SUBDIR).rename(store)
-        with atomic_write(source) as fh:
-            fh.write(json.dumps(stamp, indent=1) + "\n")
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-    return store, False
 
 
 def store_prefixes_of(location: str | Path) -> dict[str, str]:
@@ -536,6 +448,8 @@ class Server:
     port: int
     location: Path
     timeout_s: float
+    #: The store was opened as it was (a kept or a build's store): no export was loaded.
+    reused: bool
     _front: _Front = field(repr=False)
     _pool: _Pool = field(repr=False)
     _thread: threading.Thread = field(repr=False)
@@ -589,26 +503,31 @@ class Server:
 def start_server(graph: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                  location: str | Path | None = None,
                  query_timeout_s: float | None = DEFAULT_TIMEOUT_S,
-                 workers: int | None = None, startup_timeout_s: float = 60.0) -> Server:
+                 workers: int | None = None, startup_timeout_s: float = 60.0,
+                 say: Callable[[str], object] | None = None) -> Server:
     """Load ``graph`` and serve it read-only on ``host:port`` (``port=0``: a free one).
 
     ``location``: a directory where the store is kept afterwards and reused by the next
-    start while the export is unchanged (:func:`kept_store`); by default a temporary
-    store, removed by :meth:`Server.stop`. ``query_timeout_s``: a query running
-    longer is stopped (``None``: :data:`DEFAULT_TIMEOUT_S`). ``workers``: oxigraph
-    processes, each running one query at a time (default :func:`default_workers`).
-    Raises :class:`PortInUse` before loading anything when the port is taken. Returns
-    once the endpoint answers queries.
+    start while the export is unchanged (:func:`kept_store`). Without it, a build
+    directory's own store (``kg build --sparql-store``: ``graph/sparql-store``) is opened
+    as it is when it holds the export there now; otherwise the export is loaded into a
+    temporary store, removed by :meth:`Server.stop` (and ``say`` is told why that store
+    was not used). ``query_timeout_s``: a query running longer is stopped (``None``:
+    :data:`DEFAULT_TIMEOUT_S`). ``workers``: oxigraph processes, each running one query
+    at a time (default :func:`default_workers`). Raises :class:`PortInUse` before loading
+    anything when the port is taken. Returns once the endpoint answers queries;
+    :attr:`Server.reused` says whether a store was opened without loading the export.
     """
     front = _bind(host, port)
     tmp = None
     pool = None
     try:
-        if location is None:
-            tmp = tempfile.TemporaryDirectory(prefix="kg-serve-")
-            loc = load_store_dir(graph, Path(tmp.name) / "store")
-        else:
-            loc, _ = kept_store(graph, location)
+        try:
+            loc, reused = _store_for(graph, location, say)
+        except StoreError as exc:
+            raise ServeError(str(exc)) from None
+        if isinstance(loc, tempfile.TemporaryDirectory):
+            tmp, loc = loc, Path(loc.name) / "store"
         front.prefixes = store_prefixes_of(loc)
         front.timeout_s = float(query_timeout_s or DEFAULT_TIMEOUT_S)
         pool = _Pool(oxigraph_executable(), loc, workers or default_workers(),
@@ -625,5 +544,28 @@ def start_server(graph: str | Path, host: str = DEFAULT_HOST, port: int = DEFAUL
             tmp.cleanup()
         raise
     return Server(host=host, port=front.server_address[1], location=loc,
-                  timeout_s=front.timeout_s, _front=front, _pool=pool, _thread=thread,
-                  _tmp=tmp)
+                  timeout_s=front.timeout_s, reused=reused, _front=front, _pool=pool,
+                  _thread=thread, _tmp=tmp)
+
+
+def _store_for(graph: str | Path, location: str | Path | None,
+               say: Callable[[str], object] | None
+               ) -> tuple[Path | tempfile.TemporaryDirectory, bool]:
+    """The store to open for ``graph`` and whether it was there already: the kept one at
+    ``location``, else the build's own when it is current, else a temporary directory
+    whose ``store`` the export was just loaded into."""
+    if location is not None:
+        return kept_store(graph, location)
+    found, why = build_store(graph)
+    if found is not None:
+        return found, True
+    if why and say is not None:
+        say(f"{why}; loading the export instead (a big graph takes minutes: `kg build "
+            "--sparql-store` writes the store again)")
+    tmp = tempfile.TemporaryDirectory(prefix="kg-serve-")
+    try:
+        load_store_dir(graph, Path(tmp.name) / "store")
+    except BaseException:
+        tmp.cleanup()
+        raise
+    return tmp, False

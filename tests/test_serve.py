@@ -22,7 +22,7 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from test_rdf_corpus import corpus
 
-import kg.serve
+import kg.sparql_store
 from kg.cli import cli
 from kg.export.rdf_files import write_rdf
 from kg.query import query
@@ -96,13 +96,15 @@ def test_a_kept_store_is_reused_while_the_export_is_unchanged(build_dir, tmp_pat
     store_dir = tmp_path / "kept"
     with start_server(export, port=free_port(), location=store_dir) as srv:
         assert _sparql(srv.url, "ASK { ?s a kgo:Paper }")["boolean"] is True
+        assert srv.reused is False
     assert (store_dir / "oxigraph").is_dir() and (store_dir / "source.json").is_file()
     loads = []
-    real_load = kg.serve.load_store_dir
-    monkeypatch.setattr(kg.serve, "load_store_dir",
-                        lambda *a: loads.append(a) or real_load(*a))
+    real_load = kg.sparql_store.load_store_dir
+    monkeypatch.setattr(kg.sparql_store, "load_store_dir",
+                        lambda *a, **k: loads.append(a) or real_load(*a, **k))
     with start_server(export, port=free_port(), location=store_dir) as srv:
         assert _sparql(srv.url, "ASK { ?s a kgo:Paper }")["boolean"] is True
+        assert srv.reused is True
     assert loads == []  # opened as it was
     assert (store_dir / "oxigraph").is_dir()  # and kept after stop
 
