@@ -483,3 +483,23 @@ def test_gains_savings_and_gaps_named_in_other_words_are_not_scores(nlp, sentenc
     # DSC higher than", "plus 0.09", "declines 29%", "the gap to … just 2.87%": each says
     # how far one system is from another, not what a system scores.
     assert results(nlp, sentence) == set()
+
+
+@pytest.mark.parametrize("sentence, scores", [
+    ("LinAttn recovers over 98% of standard Transformer accuracy when trained from scratch.",
+     set()),
+    ("CascadeQA achieves 96.1 percent of GPT-4's accuracy while cutting API costs.", set()),
+    ("SemiViT reaches 79.9% / 83.5% Top-1 accuracy on ImageNet-1K using only 1% / 10% "
+     "labeled data.", {"79.9%", "83.5%"}),
+    ("At 50% sparsity, PruneLM retains 88.1% of dense downstream accuracy.", set()),
+    ("On the NOVA benchmark, WALDO reaches 41.2% mAP@30 (95% CI: [38.1, 44.6]).", {"41.2%"}),
+    ("ProstNet achieves greater than 91% classification accuracy on all tasks.", set()),
+    ("ProstNet achieves 68.2% sensitivity at 60% specificity on the test cohort.", {"68.2%"}),
+    ("VidR1 surpasses prior models using only 3.6% training samples, reaching 47.2% accuracy "
+     "on VideoMME.", {"47.2%"}),
+])
+def test_conditions_shares_bounds_and_intervals_are_not_scores(nlp, sentence, scores):
+    # What a score was measured under ("1% labeled data", "at 60% specificity"), a share of
+    # another system's score ("96.1 percent of GPT-4's accuracy"), a bound ("greater than
+    # 91%") and the ends of a confidence interval are no scores of their own.
+    assert {v for _, _, v in results(nlp, sentence)} == scores

@@ -27,8 +27,32 @@ _RANGE = re.compile(r"\s?(?:-{1,2}|\u2013|~)\s?\d{1,3}(?:\.\d+)?(\s?\\?%)?")
 #: "all exceeding 91%", "0.77 $\pm$ 0.12".
 _NOT_OWN_BEFORE = re.compile(
     r"(?:[<>\u2264\u2265]|\\[lg]eq?\b|\bbelow|\babove|\bwithin|\bunder|\bexceed\w*|"
-    r"\bat\s+(?:least|most)|\b(?:more|less|fewer)\s+than|\\pm\$?|\+-|\+/-)"
+    r"\bat\s+(?:least|most)|\b(?:more|less|fewer|greater|higher|lower)\s+than|\\pm\$?|\+-|\+/-)"
     r"\s*(?:an?\s+)?\$?\s*$", re.IGNORECASE)
+#: A condition a score was measured under, not the score: what a value and any values
+#: listed with it ("1% / 10%") are the share of ("1% labeled data", "using only 3.6%
+#: training samples", "at 70% sparsity", "in the 1% regime") …
+_LISTED = r"^\s*(?:\\?%)?\$?(?:\s*(?:/|,|and)\s*\d{1,3}(?:\.\d+)?\s*(?:\\?%)?\$?)*"
+_RESOURCE_AFTER = re.compile(
+    _LISTED + r"\s*(?:(?!(?:on|in|for|at|of|across|with|and|while|using|than)\b)[\w-]+\s+){0,2}?"
+    r"(?:data|labels?|annotations?|samples|subset|parameters|compute|computation|"
+    r"memory|FLOPs|tokens|regime)\b", re.IGNORECASE)
+_SETTING_BEFORE = re.compile(r"(?:\bat|@|\bin\s+the|\busing|\brequir\w*|\bneed\w*|\bwith\s+"
+                             r"(?:only|just)|\bwhen)\s+(?:(?:only|just|an?)\s+)?$", re.IGNORECASE)
+_WORD_AFTER = re.compile(_LISTED + r"\s*(?!(?:accuracy|F1|score|BLEU|ROUGE|mAP|AP|AUC|IoU|"
+                         r"top-\d|on|in|for|across|with|and|or|while|when|than|to|of|by|"
+                         r"under|using|after|vs|versus|respectively|which|that|as)\b)[A-Za-z]",
+                         re.IGNORECASE)
+#: … the share of other things it counts ("when 50% of items are …", "skipping over 80% of
+#: inferences"), or the share of another system's score ("97% of SeamlessM4T quality",
+#: "84.6% of dense downstream accuracy") …
+_SHARE_OF = re.compile(r"^\s*(?:\\?%)?\$?\s*(?:percent\s+)?of\s+(?:[\w'\u2019.-]+\s+){1,4}?"
+                       r"(?:quality|accuracy|performance|AUROC|AUC|scores?|success\s+rate)\b",
+                       re.IGNORECASE)
+_SHARE_BEFORE = re.compile(r"\b(?:when|over|uses?|using|only|just)\s*$", re.IGNORECASE)
+_OF_AFTER = re.compile(r"^\s*(?:\\?%)?\$?\s*(?:percent\s+)?of\b", re.IGNORECASE)
+#: … or an end of its confidence interval ("95% CI: [40.4, 46.7]").
+_IN_CI = re.compile(r"(?:\bCI|confidence\s+interval)\b[^()\[\]]{0,15}[\[(]?[^()\[\]]{0,20}$")
 #: "AIME24 (80.3 vs. 79.8)": the value after "vs." is the compared-against system's.
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus)\s*\$?\s*$", re.IGNORECASE)
 #: "38.64% and 25.0% improvements", "17% accuracy improvement", "0.14 vs 0.22 … drop": a
@@ -83,7 +107,7 @@ _RELATIVE_AFTER = re.compile(
     r"smaller|larger|higher|lower|better|worse|improvement|gain|increase|reduction|relative|"
     r"CI\b|confidence|"
     r"absolute(?!\s*\))|"
-    r"of\s+the|speed-?ups?|points?\s+(?:higher|lower|better|worse|above|below|over)|"
+    r"of\s+(?:the|its|their)\b|speed-?ups?|points?\s+(?:higher|lower|better|worse|above|below|over)|"
     r"(?:\w+er|more\s+\w+|less\s+\w+)\s+than|"
     r"of\s+(?:\w+\s+)?(?:computations?|compute|parameters|data|memory|time|costs?|FLOPs|"
     r"tokens|samples|training|resources|budget|labels|annotations))",
@@ -171,7 +195,7 @@ _TEX_AFTER = re.compile(r"^(?:\s*(?:\$|\}))+")
 _NAME_PART = re.compile(r"^(?:-\w|[A-Za-z])")
 #: What joins a gain to the next value of the same list: "… on in-domain tasks and ".
 _COORDINATED = re.compile(
-    r"^(?:[^.;:]|\bvs\.){0,60}?(?:\band|,)\s*(?:by\s+)?(?:(?:nearly|about|around|almost|roughly|"
+    r"^(?:[^.;:]|\bvs\.){0,60}?(?:\band|,|/)\s*(?:by\s+)?(?:(?:nearly|about|around|almost|roughly|"
     r"approximately|over|up\s+to)\s+)?$", re.IGNORECASE)
 #: "84.2 (76.2)": a second value in parentheses right after the first, of the same system.
 _SECOND_VALUE = re.compile(r"\s*\(\s*")
@@ -233,6 +257,13 @@ def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, st
                 and _COORDINATED.match(_TEX_BEFORE.sub(" ", text[relative_end: m.start()]))):
             relative_end = end
             continue
+        if (_RESOURCE_AFTER.match(after)
+                or percent and _SETTING_BEFORE.search(before) and _WORD_AFTER.match(after)
+                or _SHARE_OF.match(after)
+                or _SHARE_BEFORE.search(before) and _OF_AFTER.match(after)
+                or _IN_CI.search(before)):
+            relative_end = end  # "using only 1% / 10% labeled data": the list too
+            continue  # a condition, a share, an interval: not a score
         if _NOT_OWN_BEFORE.search(before):
             continue  # a bound or a spread
         if _TO.search(before) and not _FROM_TO.search(before) and not (
