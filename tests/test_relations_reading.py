@@ -132,3 +132,21 @@ def test_coordinated_tails_run_past_their_parenthesised_scores(nlp):
     found = candidates(nlp, "VersionRAG achieves 90% accuracy, outperforming naive RAG (58%) "
                             "and GraphRAG (64%).")
     assert ("VersionRAG", "outperforms", "GraphRAG") in found
+
+
+def test_the_clause_after_that_has_its_own_subject(nlp):
+    # arXiv 2402.06155: "In our experiments on Pythia language models, we find that LoRA
+    # outperforms full finetuning and MEMIT."
+    found = candidates(nlp, "In our experiments with Pythia models, we find that LoRA "
+                            "outperforms full finetuning and MEMIT.")
+    assert ("LoRA", "outperforms", "MEMIT") in found
+    assert ("Pythia", "outperforms", "MEMIT") not in found
+
+
+def test_a_leading_setting_phrase_holds_no_subject(nlp):
+    # arXiv 2605.27465: "On ImageNet-1k with ViT-B/16, AdaMerge consistently outperforms
+    # ToMe, PiToMe, and DSM across all FLOPs-matched regimes."
+    found = candidates(nlp, "On ImageNet-1k with ViT-B/16, AdaMerge consistently outperforms "
+                            "ToMe and DSM in every compute budget.")
+    assert ("AdaMerge", "outperforms", "DSM") in found
+    assert ("ViT-B/16", "outperforms", "DSM") not in found

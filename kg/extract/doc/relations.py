@@ -180,8 +180,16 @@ def _compared_first(sent: Span, ents: list[Span]) -> list[RelationCandidate]:
 
 def _subject(heads: list[Span]) -> Span:
     """The clause's subject among entities before a cue: the first one, unless a closer one
-    is separated from it by a clause break."""
+    is separated from it by a clause break, opens the clause after "that" or follows a
+    leading setting phrase ("On D with M, X ...")."""
     return heads[0] if len(heads) == 1 else _last_after_break(heads)
+
+
+#: "Experiments show that X outperforms Y": the clause after "that" has its own subject.
+_COMPLEMENT = re.compile(r"\b(?:that|whether)$")
+#: "On D with M, X outperforms Y": a leading phrase up to its comma holds no subject.
+_INTRO = re.compile(r"^(?:On|In|With|Using|Across|For|Under|Among|Through|Given|Without|At|"
+                    r"When|After|Beyond|Besides|Unlike|Like)\b[^,;]*,(?:\s+[\w-]+)*$")
 
 
 def _last_after_break(heads: list[Span]) -> Span:
@@ -189,7 +197,9 @@ def _last_after_break(heads: list[Span]) -> Span:
     subject = heads[0]
     for prev, cur in zip(heads, heads[1:], strict=False):
         between = doc[prev.end: cur.start].text
-        if any(b in between for b in (";", ". ", " while ", " whereas ", " and then ")):
+        lead = doc[cur.sent.start: cur.start].text
+        if any(b in between for b in (";", ". ", " while ", " whereas ", " and then ")) or (
+                _COMPLEMENT.search(between) or _INTRO.match(lead)):
             subject = cur
     return subject
 
