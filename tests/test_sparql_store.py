@@ -103,6 +103,13 @@ def test_a_moved_or_copied_build_directory_keeps_its_store(store_build, tmp_path
     assert no_load == []
 
 
+def test_the_builds_store_is_also_a_store_kept_with_store_dir(store_build, tmp_path, no_load):
+    build = _copy(store_build, tmp_path / "build")
+    with start_server(build, port=free_port(), location=build / BUILD_STORE) as srv:
+        assert srv.reused is True
+    assert no_load == []
+
+
 def test_a_store_of_an_export_that_changed_is_not_used(store_build, tmp_path, no_load):
     build = _copy(store_build, tmp_path / "build")
     with (build / "graph.nt").open("a", encoding="utf-8") as fh:
