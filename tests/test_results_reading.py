@@ -503,3 +503,21 @@ def test_conditions_shares_bounds_and_intervals_are_not_scores(nlp, sentence, sc
     # another system's score ("96.1 percent of GPT-4's accuracy"), a bound ("greater than
     # 91%") and the ends of a confidence interval are no scores of their own.
     assert {v for _, _, v in results(nlp, sentence)} == scores
+
+
+@pytest.mark.parametrize("sentence, scores", [
+    ("MTLX improves classification on AlloyBench (amorphous F1: 0.702 $\\to$ 0.751).",
+     {"0.751"}),
+    ("QSTaR-2 achieves zero-shot accuracy on GSM8K of 4.8%$\\rightarrow$9.7%.", {"9.7%"}),
+    ("GroundOCR-7B doubles the OCR score of its Qwen2.5-VL-7B backbone on held-out pages "
+     "(0.38 to 0.79).", {"0.79"}),
+    ("DebiasX keeps its accuracy (88.2%) while cutting bias reliance (bias agreement 51.3% "
+     "to 44%).", {"88.2%", "44%"}),
+    ("LiRX improves the F1 of small models, with scores ranging from 5.1% to 19.4% across "
+     "benchmarks.", set()),
+])
+def test_a_starting_point_and_a_span_are_not_scores(nlp, sentence, scores):
+    # "0.702 $\to$ 0.751" and "(0.38 to 0.79)" read as "from … to": the later value is the
+    # result; "ranging from 5.1% to 19.4%" spans many results, neither end one of them.
+    assert {v for _, _, v in results(nlp, sentence)} == scores
+

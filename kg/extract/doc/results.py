@@ -87,11 +87,22 @@ _RELATIVE_BEFORE = re.compile(
 )
 #: "63.6 → 72.7", "58.9 rightarrow 61.7" (TeX lost its backslash): the same as "from … to".
 _ARROW = r"(?:\\?rightarrow|\\to\b|\u2192|->|=>)"
-_ARROW_AFTER = re.compile(rf"^\s*(?:\\?%)?\s*{_ARROW}\s*\d")
-_ARROW_GAP = re.compile(rf"^\s*\d{{1,3}}(?:\.\d+)?\s?(?:\\?%)?\s*{_ARROW}\s*$")
-#: "from 63.6 to 72.7": the later value is the result, the earlier one a starting point.
+#: TeX's own "$\to$" and "%$\rightarrow$10.9%" keep their dollars around the arrow.
+_ARROW_AFTER = re.compile(rf"^\s*(?:\\?%)?\s*\$?\s*{_ARROW}\s*\$?\s*\d")
+_ARROW_GAP = re.compile(rf"^\s*\d{{1,3}}(?:\.\d+)?\s?(?:\\?%)?\s*\$?\s*{_ARROW}\s*\$?\s*$")
+#: "from 63.6 to 72.7", and in parentheses "(0.40 to 0.82)", "(bias agreement 49.85% to
+#: 45%)": the later value is the result, the earlier one a starting point …
 _FROM_TO = re.compile(
-    r"\bfrom\s+\d{1,3}(?:\.\d+)?\s?(?:\\?%)?\s+to\s*(?:(?:just|only|merely)\s+)?$", re.IGNORECASE)
+    r"\bfrom\s+\$?\d{1,3}(?:\.\d+)?\s?(?:\\?%)?\$?\s+to\s*(?:(?:just|only|merely)\s+)?$",
+    re.IGNORECASE)
+_PAREN_TO = re.compile(r"\([^()]*?(?P<x>(?<![\w.])\d{1,3}(?:\.\d+\s?(?:\\?%)?|\s?\\?%))\$?\s+"
+                       r"to\s*$", re.IGNORECASE)
+_TO_AFTER = re.compile(r"^\s*(?:\\?%)?\$?\s+to\s+\$?\d")
+#: … but "ranging from 39% to 68%", "varies from 0.7 to 1.5" span many results: neither end
+#: is one of them.
+_SPAN = re.compile(r"\b(?:rang\w*|var(?:y|ies|ied|ying))\s+(?:from\s+)?"
+                   r"(?:(?:less|more)\s+than\s+)?\$?\d{1,3}(?:\.\d+)?\s?(?:\\?%)?\$?\s+"
+                   r"(?:to|and)\s*$", re.IGNORECASE)
 #: "narrowing the gap to just 3.54%": "to" with a word that only weighs the value.
 _TO = re.compile(r"\bto\s*(?:(?:just|only|merely)\s+)?$", re.IGNORECASE)
 #: "ES' improvement over SARI increases to 20%": what moves is a gain, not a score.
@@ -230,6 +241,17 @@ def _gain_later(after: str) -> bool:
     return bool(m) and (bool(m.group("list").strip()) or " and " not in f" {m.group('words')}")
 
 
+def _in_parens(before: str) -> bool:
+    return before.rfind("(") > before.rfind(")")
+
+
+def _paren_to(before: str) -> bool:
+    """Whether a value ends "(0.40 to …" as a score's starting point, not a gain's ("(by
+    3.8% to …")."""
+    m = _PAREN_TO.search(before)
+    return bool(m) and not _RELATIVE_BEFORE.search(before, 0, m.start("x"))
+
+
 def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, str, bool]]:
     """Absolute scores in a sentence's ``text``: (start, end, value as written, whether it
     is the other side of "A vs. B"), without gains, counts, sizes, bounds, spreads, the
@@ -247,8 +269,10 @@ def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, st
         before, after = _TEX_BEFORE.sub(" ", text[: m.start()]), _TEX_AFTER.sub(" ", text[end:])
         if _NAME_PART.match(after):
             continue  # "LLaMA 3.2-3B", "1.5B": part of a name or a size
-        if _ARROW_AFTER.match(after):
-            continue  # "63.6 → 72.7": the starting point, not the result
+        if _ARROW_AFTER.match(after) or _TO_AFTER.match(after) and _in_parens(before):
+            continue  # "63.6 → 72.7", "0.40 to 0.82": the starting point, not the result
+        if _SPAN.search(before):
+            continue  # "gains ranging from 39% to 68%": the upper end of a span
         if (_RELATIVE_AFTER.match(after) or _gain_later(after)
                 or _GAIN_IN_PARENS.search(before) and not _PAIR_AFTER.match(after)
                 or not percent and _COUNT_AFTER.match(after)
@@ -266,7 +290,7 @@ def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, st
             continue  # a condition, a share, an interval: not a score
         if _NOT_OWN_BEFORE.search(before):
             continue  # a bound or a spread
-        if _TO.search(before) and not _FROM_TO.search(before) and not (
+        if _TO.search(before) and not _FROM_TO.search(before) and not _paren_to(before) and not (
                 _MOVES_TO.search(before) and not _GAIN_NOUN.search(before[-60:])):
             relative_end = end  # "gaps to 2.8% and 11.5%": the list is bounds or gains too
             continue  # "up to", "close to", "reduced to" … but "from 63.6 to 72.7" counts
