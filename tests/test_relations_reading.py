@@ -150,3 +150,24 @@ def test_a_leading_setting_phrase_holds_no_subject(nlp):
                             "ToMe and DSM in every compute budget.")
     assert ("AdaMerge", "outperforms", "DSM") in found
     assert ("ViT-B/16", "outperforms", "DSM") not in found
+
+
+def test_coordination_runs_through_a_new_class_noun_and_its_examples(nlp):
+    # arXiv 2511.02263: "... improves Recall@K over AI-MARRVEL and established
+    # phenotype-driven tools such as Exomiser and LIRICAL ..."
+    found = candidates(nlp, "Across three cohorts, LA-MARRVEL consistently improves Recall@K "
+                            "over AI-MARRVEL and established phenotype-driven tools such as "
+                            "Exomiser and LIRICAL.")
+    assert {("LA-MARRVEL", "outperforms", t) for t in ("AI-MARRVEL", "Exomiser", "LIRICAL")
+            } <= found
+    # arXiv 2402.17245: "... outperforms ... open-source models like SDXL ... and
+    # closed-source commercial systems such as DALLE 3 and Midjourney v5.2"
+    found = candidates(nlp, "Playground v2.5 outperforms open-source models like SDXL and "
+                            "closed-source commercial systems such as DALLE 3 and Midjourney "
+                            "v5.2 in user studies.")
+    assert ("Playground v2.5", "outperforms", "Midjourney v5.2") in found
+
+
+def test_coordination_stops_at_a_preposition_or_a_verb(nlp):
+    found = candidates(nlp, "FooNet outperforms BERT and is evaluated with RoBERTa.")
+    assert ("FooNet", "outperforms", "RoBERTa") not in found

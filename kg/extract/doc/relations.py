@@ -207,13 +207,29 @@ def _last_after_break(heads: list[Span]) -> Span:
 _PARENTHESISED = re.compile(r"\s*\([^()]*\)")
 
 
+#: "A and established tools such as B", "A, and the original B", "C models, including D":
+#: a conjunction or an introducer, and the modifiers or class noun of the next name.
+_COORDINATED_NOUN = re.compile(
+    r"^,?\s*(?:(?:and|or|as\s+well\s+as)\s+)?(?:[a-z][\w-]*\s+){0,4}?"
+    r"(?:(?:such\s+as|including|like|e\.g\.,?|i\.e\.,?|namely|especially)\s*)?$|"
+    r"^,?\s*(?:and|or|as\s+well\s+as)(?:\s+[a-z][\w-]*){1,4}$")
+#: Words that end a coordination: prepositions, verbs and clause words, and words in -ing
+#: other than those that qualify or introduce the next name ("existing", "including").
+_NOT_MODIFIER = re.compile(
+    r"\b(?:on|in|at|by|for|with|from|to|of|across|over|under|than|into|via|through|within|"
+    r"without|against|between|among|while|which|that|who|whereas|but|when|where|is|are|was|"
+    r"were|be|been|has|have|had|can|may|also|both|respectively|"
+    r"(?!(?:exist|includ|lead|compet|prevail)ing\b)[\w-]+ing)\b")
+
+
 def _coordinated(tails: list[Span], doc: Doc) -> list[Span]:
     """The first tail and the entities coordinated with it ("X, Y and Z"), past their
     parenthesised scores ("naive RAG (58%) and GraphRAG (64%)")."""
     out = [tails[0]]
     for prev, cur in zip(tails, tails[1:], strict=False):
         between = _PARENTHESISED.sub("", doc[prev.end: cur.start].text).strip().lower()
-        if between in {",", "and", ", and", "or", ", or", "/", "as well as"}:
+        if between in {",", "and", ", and", "or", ", or", "/", "as well as"} or (
+                _COORDINATED_NOUN.match(between) and not _NOT_MODIFIER.search(between)):
             out.append(cur)
         else:
             break
