@@ -171,3 +171,30 @@ def test_coordination_runs_through_a_new_class_noun_and_its_examples(nlp):
 def test_coordination_stops_at_a_preposition_or_a_verb(nlp):
     found = candidates(nlp, "FooNet outperforms BERT and is evaluated with RoBERTa.")
     assert ("FooNet", "outperforms", "RoBERTa") not in found
+
+
+def test_a_comparative_with_several_words_before_than(nlp):
+    # arXiv 2508.04581: "... MASA achieves better benchmark accuracy and perplexity than
+    # grouped-query attention (GQA) ..."
+    found = candidates(nlp, "Experiments across scales show that MASA achieves better "
+                            "benchmark accuracy and perplexity than grouped-query attention at "
+                            "comparable budgets.")
+    assert ("MASA", "outperforms", "grouped-query attention") in found
+
+
+def test_a_gain_noun_some_words_before_over(nlp):
+    # arXiv 2505.23564: "... SPO-chain ... achieving 6-12 percentage point improvements in
+    # accuracy over PPO and GRPO on GSM8K."
+    found = candidates(nlp, "On short chains, SPO-chain achieves 6-12 percentage point "
+                            "improvements in accuracy over PPO and GRPO on GSM8K.")
+    assert {("SPO-chain", "outperforms", "PPO"), ("SPO-chain", "outperforms", "GRPO")} <= found
+    # the leading phrase ends at its comma: the names after the subject are not subjects
+    assert ("GRPO", "evaluated_on", "GSM8K") not in found
+
+
+def test_a_reduction_compared_to_a_system_is_a_comparison(nlp):
+    # arXiv 2509.17083: "... HyRF achieves state-of-the-art rendering quality while reducing
+    # model size by over 20 times compared to 3DGS ..."
+    found = candidates(nlp, "Experiments show that HyRF achieves high rendering quality while "
+                            "reducing model size by over 20 times compared to 3DGS.")
+    assert ("HyRF", "outperforms", "3DGS") in found

@@ -24,13 +24,18 @@ _OUTPERFORM = re.compile(
     r"\b(?:outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|beat(?:s|ing)?|exceed(?:s|ed|ing)?|"
     r"(?:is|are|was|were|being)\s+(?:\w+\s+)?(?:better|stronger|superior)\s+(?:than|to)|"
     r"improves?\s+(?:up)?on|(?:outperform|outperforms)|"
-    r"(?:better|higher|faster|stronger|more\s+[\w-]*(?:accurate|efficient|robust|effective))"
-    r"\s+(?:\w+\s+){0,3}?than|"
-    r"superior\s+to|superiority\s+over|(?:gains?|improvements?|advantages?)\s+over|"
+    # "better accuracy and perplexity than Y", "more reliable policy evaluation than Y"
+    r"(?:better|higher|faster|stronger|lower|fewer|smaller|greater|sooner|simpler|cheaper|"
+    r"more\s+(?!than\b)[\w-]+)\s+(?:[\w%@+.$×/-]+\s+){0,8}?than|"
+    r"superior\s+to|superiority\s+over|"
+    # "a 1.1 BLEU increase over Y", "improvements in accuracy over Y", "a leap over Y"
+    r"(?:gains?|improvements?|advantages?|advancements?|leaps?|increases?|boosts?|speedups?)"
+    r"\s+(?:[\w%@+.$×-]+\s+){0,6}?over|"
     r"(?:improv|enhanc|boost)(?:es|ed|ing)\s+(?:[\w%@+.-]+\s+){0,25}?over|"
-    # "improves efficiency compared to Y", "superior reasoning compared to Y"
-    r"(?:improv(?:es|ed|ing|ements?)|gains?|superior|better|higher|faster|speedups?)"
-    r"\s+(?:[\w%@+.$×-]+\s+){0,15}?(?:compared\s+(?:to|with)|relative\s+to))\b",
+    # "improves efficiency compared to Y", "reduces model size by 20x compared to Y"
+    r"(?:improv(?:es|ed|ing|ements?)|gains?|superior|better|higher|faster|speedups?|"
+    r"reduc(?:es|ed|ing|tions?)|lower|fewer|smaller|cheaper)"
+    r"\s+(?:[\w%@+.$×(),-]+\s+){0,15}?(?:compared\s+(?:to|with)|relative\s+to))\b",
     re.IGNORECASE,
 )
 _BASED_ON = re.compile(
@@ -199,7 +204,7 @@ def _last_after_break(heads: list[Span]) -> Span:
         between = doc[prev.end: cur.start].text
         lead = doc[cur.sent.start: cur.start].text
         if any(b in between for b in (";", ". ", " while ", " whereas ", " and then ")) or (
-                _COMPLEMENT.search(between) or _INTRO.match(lead)):
+                _COMPLEMENT.search(between) or ("," in between and _INTRO.match(lead))):
             subject = cur
     return subject
 
