@@ -521,3 +521,39 @@ def test_a_starting_point_and_a_span_are_not_scores(nlp, sentence, scores):
     # result; "ranging from 5.1% to 19.4%" spans many results, neither end one of them.
     assert {v for _, _, v in results(nlp, sentence)} == scores
 
+
+@pytest.mark.parametrize("sentence, scores", [
+    ("EchoNet-7B achieves 84.1% accuracy on the validation set, outperforming the base model, "
+     "which scores 79.2%.", {"84.1%"}),
+    ("ViCoX achieves a toxicity score of 4.61 on MM-SafetyBench, significantly outperforming "
+     "the baseline, which performs a toxicity score of 2.37.", {"4.61"}),
+    ("VidGen achieves an FVD of 208.1 on UCF-101, better than the previous state-of-the-art "
+     "of 281.9.", {"208.1"}),
+    ("TabR reaches 71% answer accuracy on TabBench, an improvement over prior approaches that "
+     "reached only 26%.", {"71%"}),
+    ("FinR1 achieves an overall accuracy of 66.1% on FinBench, but still lags behind human "
+     "experts, who score 83.2%.", {"66.1%"}),
+])
+def test_a_score_of_an_unnamed_rival_is_not_the_subjects(nlp, sentence, scores):
+    # "the base model, which scores 79.2%", "the previous state-of-the-art of 281.9",
+    # "human experts, who score 83.2%": the values of what is compared against.
+    assert {v for _, _, v in results(nlp, sentence)} == scores
+
+
+@pytest.mark.parametrize("sentence, ours, theirs", [
+    ("Mistral Large outperforms Claude Sonnet by 25pp (64% vs. 39%) in role fidelity.",
+     ("Mistral Large", "64%"), "39%"),
+    ("QuantVQ outperforms SD-VAE on ImageNet significantly, with rFID $\\textbf{0.51}$ v.s. "
+     "$\\textbf{0.93}$.", ("QuantVQ", "0.51"), "0.93"),
+    ("SegSteer achieves an accuracy of 24.9%, outperforming the baseline at 3.1% and "
+     "full-layer steering at 15.8%.", ("SegSteer", "24.9%"), "15.8%"),
+])
+def test_a_pair_after_a_rival_gives_the_first_value_to_the_subject(nlp, sentence, ours,
+                                                                    theirs):
+    # "outperforms Claude Sonnet … (64% vs. 39%)": the first value is the subject's, the
+    # one after "vs." the rival's; "the baseline at 3.1% and full-layer steering at 15.8%"
+    # lists rivals' values.
+    found = {(e, v) for e, _, v in results(nlp, sentence, title="SegSteer and QuantVQ")}
+    assert ours in found
+    assert not any(v == theirs and e == ours[0] for e, v in found)
+    assert "3.1%" not in {v for _, v in found}

@@ -54,7 +54,11 @@ _OF_AFTER = re.compile(r"^\s*(?:\\?%)?\$?\s*(?:percent\s+)?of\b", re.IGNORECASE)
 #: … or an end of its confidence interval ("95% CI: [40.4, 46.7]").
 _IN_CI = re.compile(r"(?:\bCI|confidence\s+interval)\b[^()\[\]]{0,15}[\[(]?[^()\[\]]{0,20}$")
 #: "AIME24 (80.3 vs. 79.8)": the value after "vs." is the compared-against system's.
-_VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus)\s*\$?\s*$", re.IGNORECASE)
+#: "… (0.88 v.s. 0.61)", "84.0%, compared to 79.1% for GPT-4": the same.
+_VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|v\.s\.|versus|compared\s+(?:to|with)(?:\s+(?:only|just))?)"
+                            r"\s*\$?\s*$", re.IGNORECASE)
+#: "compared to 9.05 and 52.2 for …": a value listed right after a compared-against one.
+_OTHER_LISTED = re.compile(r"^\s*(?:\\?%)?\$?\s*(?:,\s*and|,|and)\s*\$?\s*$", re.IGNORECASE)
 #: "38.64% and 25.0% improvements", "17% accuracy improvement", "0.14 vs 0.22 … drop": a
 #: gain named a few words after its value (and any values listed with it).
 #: "3.15%, 5.44%, and 7.89% DSC higher than", "2.5 F1 absolute higher", "80.1% bitrate
@@ -145,6 +149,10 @@ _COMPARED = re.compile(
     rf"(?:{_COMPARED_TO}|\brival\w*|\bagainst)[\s,(]*(?:[\w.-]+\s+){{0,3}}$",
     re.IGNORECASE,
 )
+#: "outperforming the baseline at 3.5% and full-layer steering at 16.2%": compared against
+#: too, listed after another compared against.
+_COMPARED_TOO = re.compile(rf"(?:{_COMPARED_TO})[^;,]*\band\s+(?:(?:the|an?)\s+)?$",
+                           re.IGNORECASE)
 #: … or built on, or merely named, or the object of "boosting X": not the one scoring.
 _NOT_SUBJECT = re.compile(
     rf"(?:{_COMPARED_TO}|\bbased\s+on|\bbuilt\s+on|\blike|\bsuch\s+as|"
@@ -258,6 +266,7 @@ def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, st
     "from" value of "from X to Y" and digits of names."""
     out = []
     relative_end = None  # where the last gain ended: "by 0.83 dB … and 3.43 dB" is one list
+    other_end = None  # where the last compared-against value ended
     for m in _VALUE.finditer(text):
         end = m.end()
         percent = bool(m.group(2)) and m.group(2).endswith("%")
@@ -297,9 +306,24 @@ def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, st
         start = offset + m.start()
         if any(e.start_char <= start < e.end_char for e in ents):
             continue  # part of a name ("GPT-3.5")
+        other = bool(_VERSUS_BEFORE.search(before)) or (
+            other_end is not None and bool(_OTHER_LISTED.match(text, other_end, m.start())))
+        other_end = end if other else None
         out.append((start, offset + end, text[m.start(): end].replace(" ", "")
-                    .replace("\\%", "%"), bool(_VERSUS_BEFORE.search(before))))
+                    .replace("\\%", "%"), other))
     return out
+
+
+#: A clause whose subject is a system compared against, unnamed: "outperforming the base
+#: model, which scores 80.53%", "than the previous state-of-the-art of 292.4", "prior
+#: approaches that reached only 24%", "human-level performance at 72%".
+_RIVAL_SUBJECT = re.compile(
+    r"\b(?:previous|prior|existing|baselines?|base\s+model|humans|human-level|human\s+"
+    r"(?:experts?|annotators?|performance|baselines?))\b"
+    r"(?:(?:\s+[\w-]+){0,3}?\s+(?:of|at)\s*"
+    r"|(?:(?!\b(?:and|by|while|whereas|we|our|it|with)\b)[^;,]|,\s*(?:which|that|who)\b)*?"
+    r"\b(?:reach\w*|achiev\w*|scor\w*|obtain\w*|attain\w*|yield\w*|gets?|got|performs?|"
+    r"performed|records?|recorded)\b[^;,]*)$", re.IGNORECASE)
 
 
 def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool:
@@ -311,18 +335,28 @@ def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool
     text = span_text(sent)
     base = sent.start_char
     prior = [s for s in systems if s.end_char <= before]
+    since_last = max([prior[-1].end_char - base if prior else 0]
+                     + [m.end() for m in re.finditer(";", text[: before - base])])
+    if _RIVAL_SUBJECT.search(text, since_last, before - base):
+        return False  # an unnamed system compared against scores it
+    # "over zero-shot prompting (73% vs. 64%)": a pair after a rival; the first value is
+    # the clause subject's, not the rival's it sits beside.
+    value = _VALUE.match(text, before - base)
+    pair = bool(value) and bool(_PAIR_AFTER.match(_TEX_AFTER.sub(" ", text[value.end():])))
+    rival_last = bool(prior) and bool(_COMPARED.search(text, 0, prior[-1].start_char - base)
+                                      or _COMPARED_TOO.search(text, 0, prior[-1].start_char - base))
     owner = _POSSESSIVE.search(text, 0, before - base)
     if owner:
         if prior and prior[-1].end_char - base == owner.start():
             return prior[-1]
         return None if _WE_END.search(text, 0, owner.start()) else False
-    if prior and _BESIDE.fullmatch(text, prior[-1].end_char - base, before - base):
+    if prior and _BESIDE.fullmatch(text, prior[-1].end_char - base, before - base) and not (
+            pair and rival_last):
         return prior[-1]
     since = text[prior[-1].end_char - base if prior else 0: before - base]
-    if _PAREN_AFTER_RIVAL.search(since):
+    if _PAREN_AFTER_RIVAL.search(since) and not pair:
         return False  # "outperforming an agent without skills (40.9%)": an unnamed rival's
-    if prior and _AT_RIVAL.match(since) and _COMPARED.search(
-            text, 0, prior[-1].start_char - base):
+    if prior and _AT_RIVAL.match(since) and rival_last and not pair:
         return prior[-1]  # "outperforming ResNet18 at 90.15%": the rival's
     # "On GSM8K, Llama-2 reaches 56.8%, while MathFlow reaches 81.2%": the value's own
     # clause names its system first.
