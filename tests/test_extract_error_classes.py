@@ -115,6 +115,29 @@ def test_a_parenthesis_glued_to_a_name_is_the_same_name(nlp):
     assert "GPT-4V(ision)" in found["GPT-4V"][2]
 
 
+def test_an_undefined_acronym_spelled_by_one_name_of_the_paper_is_that_entity(nlp):
+    # arXiv listing: "Finite Element Analysis … traditional FEA simulations" never writes
+    # "(FEA)", yet a reader lists one entity.
+    found = entities(nlp, "Learned surrogates for structural simulation",
+                     "We train a graph network to replace Finite Element Analysis in "
+                     "structural design. Compared with traditional FEA simulations, the "
+                     "surrogate is 100 times faster on the ABC benchmark.")
+    fea = [n for n, (_, _, aliases) in found.items() if "FEA" in (n, *aliases)]
+    assert len(fea) == 1
+    assert fea[0] == "Finite Element Analysis"
+
+
+def test_an_acronym_two_names_spell_joins_neither(nlp):
+    # "SR" spells both "Super Resolution" and "Symbolic Regression": which one is meant is
+    # not known, so the acronym stays its own entity.
+    found = entities(nlp, "Two tasks",
+                     "We study Super Resolution and Symbolic Regression with one model. "
+                     "Our SR model improves PSNR on DIV2K.")
+    for name, (_, _, aliases) in found.items():
+        if name in ("Super Resolution", "Symbolic Regression"):
+            assert "SR" not in aliases
+
+
 # --- markup and fragments are not names ---------------------------------------------------
 
 @pytest.mark.parametrize(("written", "shown"), [

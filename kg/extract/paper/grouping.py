@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from kg.extract.doc.abbreviations import _FILLERS
 from kg.extract.doc.abbreviations import initials_matched as _initials_matched
 from kg.extract.doc.filters import is_generic
 from kg.extract.doc.merge import provenance
@@ -169,6 +170,52 @@ def _pick_name(forms: Counter[str], long_forms: set[str]) -> str:
     return max(sorted(forms), key=rank)
 
 
+_LONG_WORDS = re.compile(r"[^\s\-/]+")
+
+
+def _acronym_letters(form: str) -> str | None:
+    """The letters an acronym-shaped form stands for ("CNNs" → "cnn", "MoE" → "moe"), or
+    None for forms that are not one word of letters and digits with two capitals."""
+    if not is_acronym(form):
+        return None
+    core = form[:-1] if form.endswith("s") and sum(c.isupper() for c in form[:-1]) >= 2 else form
+    return core.lower() if core.isalnum() and len(core) >= 2 else None
+
+
+def _spells(letters: str, long: str) -> bool:
+    """Whether the word initials of ``long`` (two words or more, split at spaces and
+    hyphens) are exactly ``letters``, with or without its filler words: "cnn" and
+    "Convolutional Neural Networks", "moe" and "Mixture-of-Experts"."""
+    words = [w for w in (m.group().lstrip("\"'([{") for m in _LONG_WORDS.finditer(long)) if w]
+    if len(words) < 2 or is_acronym(long):
+        return False
+    every = "".join(w[0].lower() for w in words)
+    content = "".join(w[0].lower() for w in words if w.lower() not in _FILLERS)
+    return letters in (every, content)
+
+
+def _join_spelled_acronyms(mentions: list[tuple[str, Span]], groups: _Groups,
+                           long_forms: set[str], defined: set[str]) -> None:
+    """An acronym the paper uses without defining it ("… Finite Element Analysis …
+    traditional FEA simulations", "Mixture-of-Experts … absent in MoE") is the one name of
+    the paper whose word initials spell it exactly: the two forms are one entity, named by
+    the long form. When two different names spell it, which one is meant is not known and
+    nothing is joined."""
+    forms = {name_key(e.text): e.text for _, e in mentions}
+    for key, form in sorted(forms.items()):
+        letters = _acronym_letters(form)
+        if letters is None:
+            continue
+        spelled = {k for k, text in forms.items() if _spells(letters, text)}
+        if any(groups.find(k) == groups.find(key) for k in spelled):
+            continue  # already one entity with a form that spells it
+        roots = {groups.find(k) for k in spelled}
+        if len(roots) == 1:
+            groups.union(key, next(iter(roots)))
+            long_forms.update(spelled)
+            defined.update(spelled | {key})
+
+
 @dataclass
 class Candidates:
     """A paper's candidate entities, each with its (field, span) mentions, and the name
@@ -256,6 +303,8 @@ def candidate_entities(title: Doc, abstract: Doc) -> Candidates:
                 groups.union(prefix_key, name_key(ent.text))
                 long_forms.add(name_key(ent.text))
                 defined.update((prefix_key, name_key(ent.text)))
+
+    _join_spelled_acronyms(mentions, groups, long_forms, defined)
 
     members: dict[str, list[tuple[str, Span]]] = {}
     for f, ent in mentions:
