@@ -42,6 +42,7 @@ from pyoxigraph import (
 )
 
 from kg.graph.rdf import DCAT, PREFIXES, RDF, XSD, prefixes, to_store
+from kg.util.rdf_files import rdf_file
 
 Term = NamedNode | BlankNode | Literal
 FORMATS = ("table", "csv", "json")
@@ -60,18 +61,7 @@ _CACHE_SIZE = 2
 
 def graph_file(path: str | Path) -> Path:
     """The RDF file behind ``path`` (a build directory or a file)."""
-    p = Path(path)
-    if p.is_dir():
-        for name in _BUILD_FILES:
-            if (p / name).is_file():
-                return p / name
-        raise FileNotFoundError(f"{p}: no graph.ttl, graph.nt or graph.jsonld in this directory")
-    if not p.is_file():
-        raise FileNotFoundError(f"{p}: no such file or directory")
-    if p.suffix.lower() not in _FORMAT_OF:
-        raise ValueError(f"{p}: unknown RDF format (expected .ttl, .nt, .jsonld or a build "
-                         "directory)")
-    return p
+    return rdf_file(path, _BUILD_FILES)
 
 
 def load_store(graph: str | Path | Store | nx.MultiDiGraph) -> Store:

@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 
 from kg.util.atomic import atomic_write
+from kg.util.rdf_files import rdf_file
 
 _LOAD_ORDER = ("graph.nt", "graph.ttl", "graph.jsonld")  # N-Triples loads fastest
 #: In a kept store directory: the oxigraph store, and which export it was loaded from.
@@ -60,18 +61,7 @@ def oxigraph_executable() -> str:
 
 def export_file(graph: str | Path) -> Path:
     """The RDF file to serve for ``graph`` (a build directory or a .nt/.ttl/.jsonld file)."""
-    p = Path(graph)
-    if p.is_dir():
-        for name in _LOAD_ORDER:
-            if (p / name).is_file():
-                return p / name
-        raise FileNotFoundError(f"{p}: no graph.nt, graph.ttl or graph.jsonld in this directory")
-    if not p.is_file():
-        raise FileNotFoundError(f"{p}: no such file or directory")
-    if p.suffix.lower() not in (".nt", ".ttl", ".jsonld"):
-        raise ValueError(f"{p}: unknown RDF format (expected .nt, .ttl, .jsonld or a build "
-                         "directory)")
-    return p
+    return rdf_file(graph, _LOAD_ORDER)
 
 
 def load_store_dir(graph: str | Path, location: str | Path, lenient: bool = False) -> Path:
