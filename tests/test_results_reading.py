@@ -557,3 +557,17 @@ def test_a_pair_after_a_rival_gives_the_first_value_to_the_subject(nlp, sentence
     assert ours in found
     assert not any(v == theirs and e == ours[0] for e, v in found)
     assert "3.1%" not in {v for _, v in found}
+
+
+@pytest.mark.parametrize(("title", "abstract", "other"), [
+    ("TriageNet: agents for hospital triage", "We propose TriageNet, an agent framework. "
+     "Evaluated on 2,418 patient records across three backbones (Llama-3-8B, Qwen2-7B, "
+     "Mistral-7B), the framework achieved 84.1% accuracy.", "Llama-3-8B"),
+    ("TrackX: prompt tuning for tracking", "Our largest model, built upon a pretrained "
+     "OSTrack backbone, achieves a 74.2% success rate on LaSOT.", "OSTrack"),
+])
+def test_backbones_named_in_an_evaluated_on_phrase_or_built_upon_do_not_score(nlp, title,
+                                                                              abstract, other):
+    found = results(nlp, abstract, title=title)
+    assert found
+    assert not any(e == other for e, _, _ in found)
