@@ -172,3 +172,19 @@ def test_a_tex_name_is_shown_plain_and_kept_as_written_among_the_aliases(nlp):
                                       "Single Image to"])
 def test_fragments_cut_at_a_conjunction_are_not_names(fragment):
     assert is_generic(fragment)
+
+
+def test_tex_boxes_pasted_into_an_abstract_are_not_names():
+    # arXiv 1712.06567: "it can train Atari in {\raise.17ex\hbox{$\scriptstyle\sim$}}4 hours"
+    assert is_generic("raise.17ex\\scriptstyle\\sim}4")
+    assert not is_generic("RAISE")
+
+
+def test_a_latin_aside_with_tex_control_space_is_not_part_of_the_name(nlp):
+    # arXiv 1712.06567: "reward-maximizing algorithms (e.g.\ DQN, A3C, ES, and the GA) fail"
+    found = entities(nlp, "Deep Neuroevolution",
+                     "The Deep GA can solve a problem on which reward-maximizing algorithms "
+                     "(e.g.\\ DQN, A3C, ES, and the GA) fail. The Deep GA is faster than ES, "
+                     "A3C, and DQN.")
+    assert "DQN" in found
+    assert not any("e.g." in name for name in found)

@@ -91,6 +91,15 @@ _LATEX_JUNK = re.compile(
     r"cite|citep|citet|ref|url|footnote)(?![a-z])|\\cite|\\ref\{",
     re.IGNORECASE,
 )
+#: TeX's boxes and spacing, left in an abstract by a pasted macro: "{\raise.17ex\hbox{$\scriptstyle
+#: \sim$}}4 hours" must not become an entity "raise.17ex\scriptstyle\sim}4".
+_TEX_BOX = re.compile(
+    r"\\?(?:raise|lower)\s*-?[.\d]+\s*(?:ex|em|pt)\b"
+    r"|\\(?:hbox|vbox|mbox|kern|hskip|vskip|hspace|vspace|scriptstyle|scriptscriptstyle|"
+    r"displaystyle|textstyle)(?![A-Za-z])")
+#: A Latin aside before a name, with TeX's control space glued on ("e.g.\ DQN"): not part
+#: of the name.
+_ASIDE = re.compile(r"^(?:e\.g|i\.e)\.?\\?$|^\\$", re.IGNORECASE)
 _HAS_UPPER_OR_DIGIT = re.compile(r"[A-Z0-9]")
 #: A year or edition after a dataset name: "PASCAL VOC 2007", "COCO 2015", "WMT 15".
 _YEAR = re.compile(r"^(?:19[89]\d|20[0-4]\d)$")
@@ -117,7 +126,8 @@ def trim_span(span: Span) -> Span | None:
     doc = span.doc
     while start < end and (doc[start].lower_ in LEADING_TRIM or doc[start].is_punct
                            and doc[start].text not in "(" or end - start > 1
-                           and doc[start].lower_ in LEADING_VERBS):
+                           and doc[start].lower_ in LEADING_VERBS
+                           or _ASIDE.match(doc[start].text)):
         start += 1
     for i in range(start + 1, end):
         if doc[i].lower_ in INNER_VERBS:
@@ -153,7 +163,7 @@ def is_generic(text: str) -> bool:
     """Whether ``text`` names a generic class or vague phrase rather than an entity."""
     t = text.strip()
     low = t.lower()
-    if len(t) < 2 or _NUMBERISH.match(t) or _LATEX_JUNK.search(t):
+    if len(t) < 2 or _NUMBERISH.match(t) or _LATEX_JUNK.search(t) or _TEX_BOX.search(t):
         return True
     if low in STOP_PHRASES or low.rstrip("s") in STOP_PHRASES:
         return True
