@@ -329,6 +329,14 @@ _RIVAL_SUBJECT = re.compile(
     r"performed|records?|recorded)\b[^;,]*)$", re.IGNORECASE)
 
 
+#: A clause of contrast whose subject is some other system, unnamed: "…, while the
+#: human-labeled setup achieved 75.53%", "whereas the best image-based method reached 81.2".
+_OTHER_SUBJECT = re.compile(
+    r"\s*(?:the|an?|other|existing|standard|conventional|traditional|"
+    r"their|its)\b[^,;]*?\b(?:reach\w*|achiev\w*|attain\w*|obtain\w*|scor\w*|yield\w*|"
+    r"records?|recorded|gets?|got|performs?|performed)\b", re.IGNORECASE)
+
+
 def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool:
     """Who scores a value at char ``before``: the owner of "X's 84.2"; the name right
     before "(70.5%)", ":" or "with"; else the first system of the clause that is not
@@ -370,6 +378,11 @@ def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool
     # clause of its own naming systems, none of which scores, leaves the value unowned.
     own = bool(breaks) and (bool(_CONTRAST.search(breaks[-1].group(0).rstrip()))
                             or breaks[-1].group(0).rstrip().lower().endswith("that"))
+    if (breaks and _CONTRAST.search(breaks[-1].group(0).rstrip())
+            and not any(s.start_char - base >= clause for s in prior)
+            and _OTHER_SUBJECT.match(text, clause, before - base)
+            and not _WE.search(text, clause, before - base)):
+        return False  # "…, while the human-labeled setup achieved 75.53%": not the subject's
     opening = _OPENING.match(text)
     opened = opening.end() if opening and opening.end() <= before - base else 0
     for start in dict.fromkeys((clause, 0)):
