@@ -592,3 +592,11 @@ def test_all_after_while_still_speaks_of_the_systems_named(nlp):
                          "accuracy, CNN 95.2%, and ViT 92.8%, while all achieved AUC scores "
                          "of 0.98.")
     assert "0.98" in {v for _, _, v in found}
+
+
+def test_a_sentence_glued_to_the_last_one_names_its_own_subject(nlp):
+    found = results(nlp, "Frame pooling weighs the informative frames, while gated fusion "
+                         "balances both branches.Trained on FaceForensics++ with label "
+                         "smoothing, DeepScan achieves AUC 0.9613.",
+                    title="DeepScan: two-stream deepfake detection")
+    assert {e for e, _, v in found if v == "0.9613"} == {"DeepScan"}

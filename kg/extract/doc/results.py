@@ -203,7 +203,9 @@ _OPENING = re.compile(
     re.IGNORECASE)
 #: Where a clause with a subject of its own begins: "…, while X reaches …", "; X …".
 #: "…, and that X reaches", "results show that X reaches": the clause after "that" too.
+#: "….Trained on X, Y achieves": a sentence glued to the last one begins a clause too.
 _CLAUSE_BREAK = re.compile(r";\s*|,?\s*\b(?:while|whereas|but)\b\s*|,\s*(?:with|and)\b\s*|"
+                           r"(?<=(?-i:[a-z])\.)(?=(?-i:[A-Z][a-z]))|"
                            r"\b(?:show|showed|shows|demonstrate[sd]?|reveal(?:s|ed)?|"
                            r"find|found|finds|indicate[sd]?|confirm(?:s|ed)?)\s+that\b\s*",
                            re.IGNORECASE)
