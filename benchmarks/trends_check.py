@@ -7,8 +7,9 @@
 The hand count reads the input file itself, not the graph: a paper counts for an entity
 in its month when its title or abstract holds the entity's name or one of its aliases
 (case as written) as a whole name — not inside a longer hyphenated one, since
-"Fashion-MNIST" and "DeepSeek-R1-Distill" are other entities. It is what `grep -P
-'(?<![\\w-])(?:MNIST)(?![\\w-])'` counts, month by month. A difference is then the
+"Fashion-MNIST" and "DeepSeek-R1-Distill" are other entities, nor followed by a dotted
+version ("GPT-5.1"). It is what `grep -P '(?<![\\w-])(?:MNIST)(?![\\w-]|\\.\\d)'` counts,
+month by month. A difference is then the
 extractor's (a mention missed, or linked to another entity), never the trend arithmetic's.
 """
 
@@ -31,7 +32,9 @@ from kg import analysis as A
 def hand_counts(path: Path, forms: list[str]) -> Counter:
     """Papers per month ("YYYY-MM") of ``path`` whose title or abstract names a form."""
     names = sorted(set(forms), key=len, reverse=True)
-    rx = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+    # "GPT-5.1" and "Llama 3.1" are other entities than "GPT-5" and "Llama 3": a version
+    # after a dot continues the name.
+    rx = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-]|\.\d)")
     out: Counter = Counter()
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as f:
