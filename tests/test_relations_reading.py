@@ -198,3 +198,13 @@ def test_a_reduction_compared_to_a_system_is_a_comparison(nlp):
     found = candidates(nlp, "Experiments show that HyRF achieves high rendering quality while "
                             "reducing model size by over 20 times compared to 3DGS.")
     assert ("HyRF", "outperforms", "3DGS") in found
+
+
+def test_a_system_that_integrates_or_combines_names_is_built_on_them(nlp):
+    # arXiv dev-split shapes: "... DGG-XNet, a hybrid deep learning model integrating VGG16
+    # and DenseNet121 ...", "BlackMamba, a novel architecture that combines the Mamba SSM
+    # with MoE"
+    found = candidates(nlp, "To address this, we propose DGG-XNet, a hybrid deep learning "
+                            "model integrating VGG16 and DenseNet121 to enhance feature "
+                            "extraction.")
+    assert {("DGG-XNet", "based_on", "VGG16"), ("DGG-XNet", "based_on", "DenseNet121")} <= found

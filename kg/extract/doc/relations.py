@@ -43,6 +43,8 @@ _BASED_ON = re.compile(
     r"extends?|extending|extension\s+of|variant\s+of|fine-?tun(?:e|es|ed|ing)(?:\s+(?:from|on))?|"
     r"initiali[sz]ed\s+(?:from|with)|employs?|employing|leverag(?:e|es|ing)|"
     r"adopts?|adopting|inspired\s+by|derived\s+from|trained\s+from|on\s+top\s+of|"
+    # "The SFE integrates the AMCM", "a framework that combines RAG with graph reasoning"
+    r"integrat(?:es|ing)|combin(?:es|ing)|"
     r"continu(?:es|ed|ing)\s+(?:the\s+)?(?:pre-?)?training(?:\s+(?:of|from|on))?)\b",
     re.IGNORECASE,
 )
