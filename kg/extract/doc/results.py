@@ -339,6 +339,17 @@ _OTHER_SUBJECT = re.compile(
     r"records?|recorded|gets?|got|performs?|performed)\b", re.IGNORECASE)
 
 
+#: What may stand between a subject and its value: "X reached 64.54%", "X maintains 2.89%",
+#: "X (ours) achieves an accuracy of 84.0%".
+_VERB_BESIDE = re.compile(
+    r"\s*(?:\([^()]{1,40}\)\s*)?(?:also\s+|only\s+|then\s+|further\s+)?"
+    r"(?:reach(?:es|ed)?|achiev(?:es|ed)|attain(?:s|ed)|obtain(?:s|ed)|scor(?:es|ed)|"
+    r"record(?:s|ed)|maintain(?:s|ed)|yield(?:s|ed)|gets?|got|hits?)\s+"
+    r"(?:(?:only|just|an?|the|about|around|nearly|over|approximately)\s+)*"
+    r"(?:(?!(?:on|in|for|with|by|of|than|to)\b)[\w@-]+\s+){0,3}?(?:of\s+)?\$?\s*",
+    re.IGNORECASE)
+
+
 def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool:
     """Who scores a value at char ``before``: the owner of "X's 84.2"; the name right
     before "(70.5%)", ":" or "with"; else the first system of the clause that is not
@@ -371,6 +382,12 @@ def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool
         return False  # "outperforming an agent without skills (40.9%)": an unnamed rival's
     if prior and _AT_RIVAL.match(since) and rival_last and not pair:
         return prior[-1]  # "outperforming ResNet18 at 90.15%": the rival's
+    # "GPT-5-Nano reached 77.84% and Qwen-VL-Chat reached 64.54%": a name right before the
+    # verb that states the value is its subject.
+    if prior and _VERB_BESIDE.fullmatch(text, prior[-1].end_char - base, before - base) and not (
+            _NOT_SUBJECT.search(text, 0, prior[-1].start_char - base) or rival_last
+            or _OURS_BEFORE.search(text, 0, prior[-1].start_char - base)):
+        return prior[-1]
     # "On GSM8K, Llama-2 reaches 56.8%, while MathFlow reaches 81.2%": the value's own
     # clause names its system first.
     # Else the sentence's: its first system, or "we".
