@@ -607,3 +607,9 @@ def test_a_name_right_before_the_verb_stating_a_value_is_its_subject(nlp):
                          "Swin-T maintains 3.05% on the same group.")
     assert ("Swin-T", None, "3.05%") in {(e, d, v) for e, d, v in found}
     assert {e for e, _, v in found if v == "3.05%"} == {"Swin-T"}
+
+
+def test_and_after_a_value_opens_the_next_systems_clause(nlp):
+    found = results(nlp, "On ChartQA, GPT-4o reached 71.2% and Qwen2-VL reached 64.5%.")
+    assert ("GPT-4o", "ChartQA", "71.2%") in found
+    assert ("Qwen2-VL", "ChartQA", "64.5%") in found

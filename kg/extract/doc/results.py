@@ -350,6 +350,10 @@ _VERB_BESIDE = re.compile(
     re.IGNORECASE)
 
 
+#: "X reached 77.84% and Y reached …": "and" after a value opens a clause of its own.
+_AFTER_VALUE_AND = re.compile(r"(?<![\w-])\d{1,3}(?:\.\d+)?\s*(?:\\?%)?\$?\s*,?\s*and\s+$")
+
+
 def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool:
     """Who scores a value at char ``before``: the owner of "X's 84.2"; the name right
     before "(70.5%)", ":" or "with"; else the first system of the clause that is not
@@ -385,8 +389,9 @@ def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool
     # "GPT-5-Nano reached 77.84% and Qwen-VL-Chat reached 64.54%": a name right before the
     # verb that states the value is its subject.
     if prior and _VERB_BESIDE.fullmatch(text, prior[-1].end_char - base, before - base) and not (
-            _NOT_SUBJECT.search(text, 0, prior[-1].start_char - base) or rival_last
-            or _OURS_BEFORE.search(text, 0, prior[-1].start_char - base)):
+            _NOT_SUBJECT.search(text, 0, prior[-1].start_char - base)
+            and not _AFTER_VALUE_AND.search(text, 0, prior[-1].start_char - base)
+            or rival_last or _OURS_BEFORE.search(text, 0, prior[-1].start_char - base)):
         return prior[-1]
     # "On GSM8K, Llama-2 reaches 56.8%, while MathFlow reaches 81.2%": the value's own
     # clause names its system first.
