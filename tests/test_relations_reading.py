@@ -208,3 +208,11 @@ def test_a_system_that_integrates_or_combines_names_is_built_on_them(nlp):
                             "model integrating VGG16 and DenseNet121 to enhance feature "
                             "extraction.")
     assert {("DGG-XNet", "based_on", "VGG16"), ("DGG-XNet", "based_on", "DenseNet121")} <= found
+
+
+def test_a_leading_built_upon_names_the_base_of_the_clause_subject(nlp):
+    # own train split: "Built upon the Qwen3 language model (1.7B and 4B),
+    # BioMatrix is continually pretrained on ..."
+    found = candidates(nlp, "Built upon the Qwen3 language model, BioMatrix is continually "
+                            "pretrained on 304.4 billion tokens.")
+    assert ("BioMatrix", "based_on", "Qwen3") in found

@@ -134,6 +134,7 @@ def sentence_relations(doc: Doc) -> list[RelationCandidate]:
                                                  sent.end_char, conf, cue))
         if not negated:
             out.extend(_compared_first(sent, ents))
+        out.extend(_base_first(sent, ents))
         evaluate = _EVALUATE.search(text)
         if evaluate:
             systems = [e for e in ents if _is_system(e)]
@@ -183,6 +184,38 @@ def _compared_first(sent: Span, ents: list[Span]) -> list[RelationCandidate]:
     found = " ".join(cue.group(0).lower().split()[-2:])
     return [RelationCandidate(head, "outperforms", t, sent.start_char, sent.end_char, 0.7, found)
             for t in _coordinated(tails, sent.doc)]
+
+
+#: "Building on the success of Y, X expands ...", "Based on Y, we propose X": the base
+#: leads the sentence.
+_BASE_FIRST = re.compile(r"^(?:[\w-]+,?\s+){0,2}?(?:based\s+on|buil(?:t|ding)\s+(?:up)?on|"
+                         r"inspired\s+by)\b", re.IGNORECASE)
+#: What may stand between the comma and the built system: nothing but an article (it is
+#: the subject), or a verb that names it ("we propose X", "we develop X").
+_NAMES_SYSTEM = re.compile(r"^\s*(?:(?:the|our|an?)\s+)?$|\b(?:propos|introduc|present|"
+                           r"develop|design|buil[dt]|construct|creat|nam|call|dub|term)\w*",
+                           re.IGNORECASE)
+
+
+def _base_first(sent: Span, ents: list[Span]) -> list[RelationCandidate]:
+    """``based_on`` from a sentence that opens with "Based on / Building on / Inspired by
+    Y, X ...": the systems before the first comma are the base of the first system after
+    it, when that system is the clause's subject or what "we propose / develop" names; the
+    cue precedes its head, so the general rule misses it."""
+    text = span_text(sent)
+    cue = _BASE_FIRST.match(text)
+    comma = text.find(",", cue.end()) if cue else -1
+    if cue is None or comma < 0:
+        return []
+    cue_end, split = sent.start_char + cue.end(), sent.start_char + comma
+    tails = [e for e in ents if cue_end <= e.start_char and e.end_char <= split and _is_system(e)]
+    rest = [e for e in ents if e.start_char > split and _is_system(e)]
+    if not tails or not rest or not _NAMES_SYSTEM.search(
+            doc_text(sent.doc)[split + 1: rest[0].start_char]):
+        return []
+    found = " ".join(cue.group(0).lower().split()[-2:])
+    return [RelationCandidate(rest[0], "based_on", t, sent.start_char, sent.end_char, 0.6, found)
+            for t in _coordinated(tails, sent.doc) if t.text != rest[0].text]
 
 
 def _subject(heads: list[Span]) -> Span:
