@@ -613,3 +613,18 @@ def test_and_after_a_value_opens_the_next_systems_clause(nlp):
     found = results(nlp, "On ChartQA, GPT-4o reached 71.2% and Qwen2-VL reached 64.5%.")
     assert ("GPT-4o", "ChartQA", "71.2%") in found
     assert ("Qwen2-VL", "ChartQA", "64.5%") in found
+
+
+@pytest.mark.parametrize(("sentence", "score", "not_score"), [
+    ("On COGS, ParseNet achieves 98.1% exact match, with a standard deviation of 0.4 across "
+     "five seeds.", "98.1%", "0.4"),
+    ("Retrieval helps only for close cases (similarity >~ 0.7), where ParseNet reaches 81.5% "
+     "accuracy.", "81.5%", "0.7"),
+    ("ParseNet achieves an accuracy of 71.3% on MMLU with learnable parameters of 0.41%.",
+     "71.3%", "0.41%"),
+])
+def test_a_spread_a_fuzzy_bound_and_a_parameter_share_are_not_scores(nlp, sentence, score,
+                                                                    not_score):
+    values = {v for _, _, v in results(nlp, sentence, title="ParseNet: a parser")}
+    assert score in values
+    assert not_score not in values

@@ -24,9 +24,11 @@ _VALUE = re.compile(r"(?<![\w.+\-~])(\d{1,3}(?:\.\d+)?)"
 #: "62--73%", "1.5~1.8x", "51%--71%": a range; what follows its upper end says what it is.
 _RANGE = re.compile(r"\s?(?:-{1,2}|\u2013|~)\s?\d{1,3}(?:\.\d+)?(\s?\\?%)?")
 #: A bound or a spread, not a score: "F1 < 0.15", "within 5%", "from below 20%",
-#: "all exceeding 91%", "0.77 $\pm$ 0.12".
+#: "all exceeding 91%", "0.77 $\pm$ 0.12", "similarity >~ 0.8", "a standard deviation of 0.2",
+#: "learnable parameters of 0.52%".
 _NOT_OWN_BEFORE = re.compile(
-    r"(?:[<>\u2264\u2265]|\\[lg]eq?\b|\bbelow|\babove|\bwithin|\bunder|\bexceed\w*|"
+    r"(?:[<>\u2264\u2265]~?|\bstandard\s+deviations?(?:\s+of)?|\bparameters\s+of|"
+    r"\\[lg]eq?\b|\bbelow|\babove|\bwithin|\bunder|\bexceed\w*|"
     r"\bat\s+(?:least|most)|\b(?:more|less|fewer|greater|higher|lower)\s+than|\\pm\$?|\+-|\+/-)"
     r"\s*(?:an?\s+)?\$?\s*$", re.IGNORECASE)
 #: A condition a score was measured under, not the score: what a value and any values
