@@ -262,12 +262,21 @@ _NOT_MODIFIER = re.compile(
     r"(?!(?:exist|includ|lead|compet|prevail)ing\b)[\w-]+ing)\b")
 
 
+#: A verb right after a name makes it the subject of a clause of its own ("... compared
+#: with MAR-diffusion, and MARVAL-RL yields consistent improvements"), not one more object.
+_OPENS_CLAUSE = re.compile(
+    r"\s+(?:\w+ly\s+)?(?:yields?|achieves?|reach(?:es)?|obtains?|shows?|performs?|attains?|"
+    r"scores?|gets?|is|are|was|were|has|have|remains?|lags?|falls?|trails?)\b")
+
+
 def _coordinated(tails: list[Span], doc: Doc) -> list[Span]:
     """The first tail and the entities coordinated with it ("X, Y and Z"), past their
     parenthesised scores ("naive RAG (58%) and GraphRAG (64%)")."""
     out = [tails[0]]
     for prev, cur in zip(tails, tails[1:], strict=False):
         between = _PARENTHESISED.sub("", doc[prev.end: cur.start].text).strip().lower()
+        if _OPENS_CLAUSE.match(doc_text(doc), cur.end_char):
+            break
         if between in {",", "and", ", and", "or", ", or", "/", "as well as"} or (
                 _COORDINATED_NOUN.match(between) and not _NOT_MODIFIER.search(between)):
             out.append(cur)
