@@ -628,3 +628,12 @@ def test_a_spread_a_fuzzy_bound_and_a_parameter_share_are_not_scores(nlp, senten
     values = {v for _, _, v in results(nlp, sentence, title="ParseNet: a parser")}
     assert score in values
     assert not_score not in values
+
+
+def test_a_cost_in_score_points_is_not_a_score(nlp):
+    found = results(nlp, "With sequence-level distillation, FastNAT achieves 27.4 BLEU on "
+                         "WMT14 En-De at a cost of as little as 1.3 BLEU points relative to "
+                         "its autoregressive teacher.", title="FastNAT: non-autoregressive MT")
+    values = {v for _, _, v in found}
+    assert "27.4" in values
+    assert "1.3" not in values

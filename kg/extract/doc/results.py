@@ -79,15 +79,16 @@ _GAIN_IN_PARENS = re.compile(
 _PAIR_AFTER = re.compile(r"\s*(?:\\?%)?\s*(?:vs\.?|versus)\b", re.IGNORECASE)
 #: "a reduction in perplexity (PPL) of 18.01%", "an improvement in the Dice score 5%", "by
 #: a significant margin, i.e., 11.68%", "energy savings of 22%", "plus 0.07", "declines 33%",
-#: "bias reduction (98.8% …": what a gain, saving or margin comes to.
+#: "bias reduction (98.8% …", "at a cost of as little as 2.0 BLEU": what a gain, saving,
+#: margin or cost comes to.
 _RELATIVE_BEFORE = re.compile(
     r"(?:\bby|\+|\u00b1|\bplus|\bup\s+to|\bfrom|=|(?:improv|gain|increas|boost|reduc|drop|"
     r"decreas|lift|margin|differen|sav|speed-?up|declin|degrad)\w*"
     r"(?:\s+(?:in|on)\s+(?:(?!(?:with|and|to|achiev\w*|reach\w*)\b)[\w@*()-]+\s+){1,4}?"
-    r"(?:of\s+)?|\s+of)?:?|\bfactor\s+of)"
+    r"(?:of\s+)?|\s+of)?:?|\bfactor\s+of|\bcost\s+of)"
     r"(?:\s*[,(]?\s*(?:i\.e\.|e\.g\.),?)?"
     r"\s*(?:an?\s+|the\s+)?(?:(?:more\s+than|at\s+least|less\s+than|over|only|just|merely|"
-    r"nearly|about|almost|roughly|approximately|up\s+to|as\s+(?:much|many|high)\s+as|"
+    r"nearly|about|almost|roughly|approximately|up\s+to|as\s+(?:much|many|high|little)\s+as|"
     r"average(?:\s+of)?|absolute|relative)\s+)*$",
     re.IGNORECASE,
 )
