@@ -160,19 +160,31 @@ _GAIN = re.compile(
     r"reduc\w*|fewer|lower|larger|more\s+[\w-]+|[\w-]+er\s+than|speedups?)\b", re.IGNORECASE)
 
 
+def _opening_phrase(sent: Span, ents: list[Span], cue_rx: re.Pattern
+                    ) -> tuple[re.Match, int, list[Span], list[Span]] | None:
+    """A sentence opening with ``cue_rx`` ("Compared with Y, …", "Based on Y, …"): the cue,
+    the char offset of the phrase's comma, the systems named between the cue and that
+    comma, and the systems after it; None when the sentence has no such opening."""
+    text = span_text(sent)
+    cue = cue_rx.match(text)
+    comma = text.find(",", cue.end()) if cue else -1
+    if cue is None or comma < 0:
+        return None
+    cue_end, split = sent.start_char + cue.end(), sent.start_char + comma
+    tails = [e for e in ents if cue_end <= e.start_char and e.end_char <= split and _is_system(e)]
+    rest = [e for e in ents if e.start_char > split and _is_system(e)]
+    return cue, split, tails, rest
+
+
 def _compared_first(sent: Span, ents: list[Span]) -> list[RelationCandidate]:
     """``outperforms`` from a sentence that opens with "Compared to/with Y, X ...": the
     systems before the first comma are beaten by the subject of the main clause, when
     that clause claims a gain; the cue follows its tails, so the general rule misses it."""
-    text = span_text(sent)
-    cue = _COMPARED_FIRST.match(text)
-    comma = text.find(",", cue.end()) if cue else -1
-    if cue is None or comma < 0:
+    opening = _opening_phrase(sent, ents, _COMPARED_FIRST)
+    if opening is None:
         return []
-    cue_end, split = sent.start_char + cue.end(), sent.start_char + comma
-    tails = [e for e in ents if cue_end <= e.start_char and e.end_char <= split and _is_system(e)]
-    rest = [e for e in ents if e.start_char > split and _is_system(e)]
-    clause = text[comma + 1:]
+    cue, split, tails, rest = opening
+    clause = span_text(sent)[split - sent.start_char + 1:]
     if not tails or not _GAIN.search(clause):
         return []
     if rest and not _OWN.search(doc_text(sent.doc)[split:rest[0].start_char]):
@@ -202,14 +214,10 @@ def _base_first(sent: Span, ents: list[Span]) -> list[RelationCandidate]:
     Y, X ...": the systems before the first comma are the base of the first system after
     it, when that system is the clause's subject or what "we propose / develop" names; the
     cue precedes its head, so the general rule misses it."""
-    text = span_text(sent)
-    cue = _BASE_FIRST.match(text)
-    comma = text.find(",", cue.end()) if cue else -1
-    if cue is None or comma < 0:
+    opening = _opening_phrase(sent, ents, _BASE_FIRST)
+    if opening is None:
         return []
-    cue_end, split = sent.start_char + cue.end(), sent.start_char + comma
-    tails = [e for e in ents if cue_end <= e.start_char and e.end_char <= split and _is_system(e)]
-    rest = [e for e in ents if e.start_char > split and _is_system(e)]
+    cue, split, tails, rest = opening
     if not tails or not rest or not _NAMES_SYSTEM.search(
             doc_text(sent.doc)[split + 1: rest[0].start_char]):
         return []

@@ -322,6 +322,11 @@ def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, st
     return out
 
 
+#: The verbs that state a system's value ("reaches", "achieved", "scores", "gets" …).
+_STATES_VALUE = (r"(?:reach\w*|achiev\w*|scor\w*|obtain\w*|attain\w*|yield\w*|gets?|got|"
+                 r"performs?|performed|records?|recorded)")
+
+
 #: A clause whose subject is a system compared against, unnamed: "outperforming the base
 #: model, which scores 80.53%", "than the previous state-of-the-art of 292.4", "prior
 #: approaches that reached only 24%", "human-level performance at 72%".
@@ -330,16 +335,14 @@ _RIVAL_SUBJECT = re.compile(
     r"(?:experts?|annotators?|performance|baselines?))\b"
     r"(?:(?:\s+[\w-]+){0,3}?\s+(?:of|at)\s*"
     r"|(?:(?!\b(?:and|by|while|whereas|we|our|it|with)\b)[^;,]|,\s*(?:which|that|who)\b)*?"
-    r"\b(?:reach\w*|achiev\w*|scor\w*|obtain\w*|attain\w*|yield\w*|gets?|got|performs?|"
-    r"performed|records?|recorded)\b[^;,]*)$", re.IGNORECASE)
+    rf"\b{_STATES_VALUE}\b[^;,]*)$", re.IGNORECASE)
 
 
 #: A clause of contrast whose subject is some other system, unnamed: "…, while the
 #: human-labeled setup achieved 75.53%", "whereas the best image-based method reached 81.2".
 _OTHER_SUBJECT = re.compile(
     r"\s*(?:the|an?|other|existing|standard|conventional|traditional|"
-    r"their|its)\b[^,;]*?\b(?:reach\w*|achiev\w*|attain\w*|obtain\w*|scor\w*|yield\w*|"
-    r"records?|recorded|gets?|got|performs?|performed)\b", re.IGNORECASE)
+    rf"their|its)\b[^,;]*?\b{_STATES_VALUE}\b", re.IGNORECASE)
 
 
 #: What may stand between a subject and its value: "X reached 64.54%", "X maintains 2.89%",
