@@ -226,3 +226,41 @@ def test_a_name_followed_by_its_own_verb_is_no_coordinated_object(nlp):
                             "yields consistent improvements in CLIP scores.")
     assert ("MARVAL-Huge", "outperforms", "MAR-diffusion") in found
     assert ("MARVAL-Huge", "outperforms", "MARVAL-RL") not in found
+
+
+DEPTH_ANYTHING_ABSTRACT = (
+    "This work presents Depth Anything, a highly practical solution for robust monocular depth "
+    "estimation. Without pursuing novel technical modules, we aim to build a simple yet powerful "
+    "foundation model dealing with any images under any circumstances. To this end, we scale up "
+    "the dataset by designing a data engine to collect and automatically annotate large-scale "
+    "unlabeled data (~62M), which significantly enlarges the data coverage and thus is able to "
+    "reduce the generalization error. We investigate two simple yet effective strategies that "
+    "make data scaling-up promising. First, a more challenging optimization target is created "
+    "by leveraging data augmentation tools. It compels the model to actively seek extra visual "
+    "knowledge and acquire robust representations. Second, an auxiliary supervision is "
+    "developed to enforce the model to inherit rich semantic priors from pre-trained encoders. "
+    "We evaluate its zero-shot capabilities extensively, including six public datasets and "
+    "randomly captured photos. It demonstrates impressive generalization ability. Further, "
+    "through fine-tuning it with metric depth information from NYUv2 and KITTI, new SOTAs are "
+    "set. Our better depth model also results in a better depth-conditioned ControlNet. Our "
+    "models are released at https://github.com/LiheYoung/Depth-Anything."
+)
+
+
+def test_what_the_paper_system_leads_to_downstream_is_no_base_of_it(nlp):
+    # arXiv 2401.10891 (issue #20: "Depth Anything based_on ControlNet"): ControlNet is what
+    # the better depth model improves, not what it is built on.
+    found = relations(nlp, "Depth Anything: Unleashing the Power of Large-Scale Unlabeled Data",
+                      DEPTH_ANYTHING_ABSTRACT)
+    assert ("Depth Anything", "evaluated_on", "KITTI") in found
+    assert ("Depth Anything", "based_on", "ControlNet") not in found
+
+
+def test_a_name_after_results_in_a_better_is_downstream(nlp):
+    from kg.extract.paper.relations import _LEADS_TO
+
+    text = "Our model also results in a better depth-conditioned "
+    assert _LEADS_TO.search(text)
+    assert _LEADS_TO.search("This leads to an improved ")
+    assert not _LEADS_TO.search("We build on a better ")
+    assert not _LEADS_TO.search("results in a better model for the task of image ")

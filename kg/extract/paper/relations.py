@@ -240,9 +240,37 @@ def paper_relations(
         if (rel == "based_on" and clues[(head, rel, tail)].origins <= {"paper", "paper_far"}
                 and (head, "outperforms", tail) in found):
             del found[(head, rel, tail)]
+    # Nor is what the paper's system leads to downstream: "Our better depth model also
+    # results in a better depth-conditioned ControlNet" (arXiv 2401.10891).
+    by_name = {e.name: e for e in entities}
+    for head, rel, tail in list(found):
+        if (rel == "based_on" and clues[(head, rel, tail)].origins <= {"paper", "paper_far"}
+                and tail in by_name and _downstream(by_name[tail], docs)):
+            del found[(head, rel, tail)]
     if relation_keep and found:  # an empty model keeps all, confidences unchanged
         found = _kept_relations(found, clues, entities, main, docs, relation_keep)
     return [found[k] for k in sorted(found)]
+
+
+#: The end of the words before a name that the paper's system leads to ("also results in a
+#: better depth-conditioned ControlNet"): up to three words between the comparative and it.
+_LEADS_TO = re.compile(r"\b(?:results?\s+in|leads?\s+to|translates?\s+into)\s+(?:an?\s+)?"
+                       r"(?:better|stronger|improved)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+
+
+def _downstream(e: Entity, docs: dict[str, Doc]) -> bool:
+    """Whether every mention of ``e`` is in the abstract, after "results in / leads to a
+    better …" in its sentence: something the paper's system improves downstream."""
+    if not e.mentions or any(m.field != "abstract" for m in e.mentions):
+        return False
+    doc = docs["abstract"]
+    text = doc_text(doc)
+    for m in e.mentions:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        start = sent_of(span).start_char if span is not None else 0
+        if not _LEADS_TO.search(text, start, m.start):
+            return False
+    return True
 
 
 def _named_parts(entities: list[Entity]) -> list[tuple[Entity, Entity]]:
