@@ -5,14 +5,12 @@ unlabeled listing (:mod:`train_vectors`, about an hour; skipped when ``CORPUS/ve
 exists), train tok2vec + ner with ``spacy train`` on ``training/config-vectors.cfg``, then
 assemble the full pipeline (scientific
 tokenizer, sentence rules, the trained NER and the rule components), train the Model/Method
-name classifier of ``kg_entity_typing`` (:mod:`train_typing`, seconds), the corpus name
-table of ``kg_entity_keep`` (:mod:`corpus_name_stats`, minutes), the keep/drop
+name classifier of ``kg_entity_typing`` (:mod:`train_typing`, seconds), the keep/drop
 model of ``kg_entity_keep`` (:mod:`train_keep`, a minute), the paper-level type model of
 ``kg_paper_types`` (:mod:`train_types`, a minute), the paper-role model of
-``kg_paper_roles`` (:mod:`train_roles`, half a minute), the relation model of
-``kg_relation_keep`` (:mod:`train_relation_keep`, half a minute) and the result model of
-``kg_result_keep`` (:mod:`train_result_keep`, half a minute), each learning from what the
-steps before it produce, and write it all into the package with ``nlp.to_disk``.
+``kg_paper_roles`` (:mod:`train_roles`, half a minute) and the relation model of
+``kg_relation_keep`` (:mod:`train_relation_keep`, half a minute), each learning from what
+the steps before it produce, and write it all into the package with ``nlp.to_disk``.
 
 usage: python training/train.py [--shared ../shared] [--max-steps N] [--no-scirex]
                                 [--config training/config-vectors.cfg] [--vectors DIR] [--seed N]
@@ -30,11 +28,9 @@ import sys
 import time
 from pathlib import Path
 
-from corpus_name_stats import build as build_name_stats
 from spacy.cli.train import train as spacy_train
 from train_keep import fit_keep, install
 from train_relation_keep import fit_relation_keep
-from train_result_keep import fit_result_keep
 from train_roles import role_examples
 from train_types import fit_types
 from train_typing import examples, typed_names
@@ -112,9 +108,6 @@ def main() -> None:
     nlp = assemble(args.from_model or args.output / "model-best")
     nlp.get_pipe("kg_entity_typing").classifier = NameClassifier.fit(
         examples(typed_names(args.shared, "train")))
-    # How the field writes names (features of the keep model): counted over the
-    # unlabelled arXiv listing for the names this pipeline proposes and the listing's own.
-    nlp.get_pipe("kg_entity_keep").stats = build_name_stats(nlp, args.shared, report=False)
     # The keep model judges the candidates this pipeline proposes; threshold from dev.
     install(nlp, "kg_entity_keep", fit_keep(nlp, args.shared, report=False))
     # The type model retypes the entities kept; L2 strength from dev.
@@ -124,8 +117,6 @@ def main() -> None:
     nlp.get_pipe("kg_paper_roles").model = OneVsRest.fit([(f, r) for f, r, _ in roles], ROLES)
     # The relation keep model judges the relations between the entities kept.
     install(nlp, "kg_relation_keep", fit_relation_keep(nlp, args.shared, report=False))
-    # The result keep model judges the results credited to the entities kept.
-    install(nlp, "kg_result_keep", fit_result_keep(nlp, args.shared, report=False))
     nlp.meta.update({
         "name": "kg_extractor",
         "version": "0.1.0",
