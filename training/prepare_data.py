@@ -265,12 +265,11 @@ def annotated_papers(shared: Path, splits: set[str]):
 
 
 def annotated_extractions(nlp, shared: Path, splits: set[str], roles=None, keep=None,
-                          relation_keep=None, types=None, result_keep=None):
+                          relation_keep=None, types=None):
     """(annotation, extraction) of each annotated paper of ``splits`` (sorted by id), as
     ``paper_extraction`` makes it from ``nlp``'s docs with the given ``roles`` / ``keep`` /
-    ``relation_keep`` / ``types`` / ``result_keep`` (the pipeline's components or the
-    training scripts' feature-capturing stand-ins): the examples of the learned role and
-    keep models. Each
+    ``relation_keep`` / ``types`` (the pipeline's components or the training scripts'
+    feature-capturing stand-ins): the examples of the learned role and keep models. Each
     pair is yielded before the next paper is processed."""
     from kg.extract.paper.extraction import paper_extraction
     from kg.records import Paper
@@ -285,8 +284,7 @@ def annotated_extractions(nlp, shared: Path, splits: set[str], roles=None, keep=
         title, abstract = next(docs), next(docs)
         p = papers[i]
         yield gold[i], paper_extraction(Paper(id=i, title=p["title"], abstract=p["abstract"]),
-                                        title, abstract, roles, keep, relation_keep, types,
-                                        result_keep)
+                                        title, abstract, roles, keep, relation_keep, types)
 
 
 def annotation_examples(shared: Path, split: str, model_label: bool = False):

@@ -33,7 +33,6 @@ from kg.extract.doc import (  # noqa: F401
 )
 from kg.extract.paper import keep, roles, types  # noqa: F401
 from kg.extract.paper import relations as paper_relations  # noqa: F401
-from kg.extract.paper import results as paper_results  # noqa: F401
 from kg.extract.vectors import CachedVectors
 
 #: Components that run after the statistical NER, in order.
@@ -49,7 +48,6 @@ RULE_PIPES: tuple[str, ...] = (
     "kg_entity_keep",
     "kg_paper_types",
     "kg_relation_keep",
-    "kg_result_keep",
 )
 
 

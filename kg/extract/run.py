@@ -88,11 +88,10 @@ def _run(nlp: Language, batch: list[Paper], texts: Iterator[str], batch_size: in
     keep = optional_pipe(nlp, "kg_entity_keep")
     rkeep = optional_pipe(nlp, "kg_relation_keep")
     types = optional_pipe(nlp, "kg_paper_types")
-    reskeep = optional_pipe(nlp, "kg_result_keep")
     # One BLAS thread: extraction runs in parallel over processes (``--workers``), and a
     # BLAS thread pool per process would only make them compete for the same cores.
     with threadpool_limits(limits=1, user_api="blas"):
         docs = nlp.pipe((made_doc(nlp, t) for t in texts), batch_size=batch_size * 2)
-        done = [paper_extraction(paper, next(docs), next(docs), roles, keep, rkeep, types,
-                                 reskeep) for paper in batch]
+        done = [paper_extraction(paper, next(docs), next(docs), roles, keep, rkeep, types)
+                for paper in batch]
     yield from done

@@ -247,14 +247,6 @@ class ResultCandidate:
     metric: Span | None
     sent_start: int
     sent_end: int
-    #: Which reading found it: "versus" (the other side of "A vs. B"), "respectively_data" /
-    #: "respectively_systems" (a list paired in order), "second_value" ("84.2 (76.2)"), or
-    #: "subject/<how>" (the value's subject, see :func:`_subject_why`).
-    rule: str = ""
-    #: The value's characters in the doc, and how many values the sentence states.
-    value_start: int = -1
-    value_end: int = -1
-    values_in_sentence: int = 0
 
 
 def _gain_later(after: str) -> bool:
@@ -369,26 +361,18 @@ _AFTER_VALUE_AND = re.compile(r"(?<![\w-])\d{1,3}(?:\.\d+)?\s*(?:\\?%)?\$?\s*,?\
 
 
 def _subject(sent: Span, systems: list[Span], before: int) -> Span | None | bool:
-    """Who scores a value at char ``before`` (see :func:`_subject_why`)."""
-    return _subject_why(sent, systems, before)[0]
-
-
-def _subject_why(sent: Span, systems: list[Span], before: int
-                 ) -> tuple[Span | None | bool, str]:
     """Who scores a value at char ``before``: the owner of "X's 84.2"; the name right
     before "(70.5%)", ":" or "with"; else the first system of the clause that is not
     compared against, built on or merely named in a phrase, unless "we" precede it; None
     when the sentence speaks of "we"/"our"/"it"/"the model"; False when unknown (and for
-    the value in parentheses of a rival that has no name). With the name of the reading
-    that decided it ("beside", "verb", "clause", "we" …), which the result keep model
-    weighs."""
+    the value in parentheses of a rival that has no name)."""
     text = span_text(sent)
     base = sent.start_char
     prior = [s for s in systems if s.end_char <= before]
     since_last = max([prior[-1].end_char - base if prior else 0]
                      + [m.end() for m in re.finditer(";", text[: before - base])])
     if _RIVAL_SUBJECT.search(text, since_last, before - base):
-        return False, "rival_subject"  # an unnamed system compared against scores it
+        return False  # an unnamed system compared against scores it
     # "over zero-shot prompting (73% vs. 64%)": a pair after a rival; the first value is
     # the clause subject's, not the rival's it sits beside.
     value = _VALUE.match(text, before - base)
@@ -398,25 +382,23 @@ def _subject_why(sent: Span, systems: list[Span], before: int
     owner = _POSSESSIVE.search(text, 0, before - base)
     if owner:
         if prior and prior[-1].end_char - base == owner.start():
-            return prior[-1], "possessive"
-        return (None, "possessive_we") if _WE_END.search(text, 0, owner.start()) else (
-            False, "possessive")
+            return prior[-1]
+        return None if _WE_END.search(text, 0, owner.start()) else False
     if prior and _BESIDE.fullmatch(text, prior[-1].end_char - base, before - base) and not (
             pair and rival_last):
-        return prior[-1], "beside"
+        return prior[-1]
     since = text[prior[-1].end_char - base if prior else 0: before - base]
     if _PAREN_AFTER_RIVAL.search(since) and not pair:
-        # "outperforming an agent without skills (40.9%)": an unnamed rival's
-        return False, "rival_paren"
+        return False  # "outperforming an agent without skills (40.9%)": an unnamed rival's
     if prior and _AT_RIVAL.match(since) and rival_last and not pair:
-        return prior[-1], "at_rival"  # "outperforming ResNet18 at 90.15%": the rival's
+        return prior[-1]  # "outperforming ResNet18 at 90.15%": the rival's
     # "GPT-5-Nano reached 77.84% and Qwen-VL-Chat reached 64.54%": a name right before the
     # verb that states the value is its subject.
     if prior and _VERB_BESIDE.fullmatch(text, prior[-1].end_char - base, before - base) and not (
             _NOT_SUBJECT.search(text, 0, prior[-1].start_char - base)
             and not _AFTER_VALUE_AND.search(text, 0, prior[-1].start_char - base)
             or rival_last or _OURS_BEFORE.search(text, 0, prior[-1].start_char - base)):
-        return prior[-1], "verb"
+        return prior[-1]
     # "On GSM8K, Llama-2 reaches 56.8%, while MathFlow reaches 81.2%": the value's own
     # clause names its system first.
     # Else the sentence's: its first system, or "we".
@@ -430,8 +412,7 @@ def _subject_why(sent: Span, systems: list[Span], before: int
             and not any(s.start_char - base >= clause for s in prior)
             and _OTHER_SUBJECT.match(text, clause, before - base)
             and not _WE.search(text, clause, before - base)):
-        # "…, while the human-labeled setup achieved 75.53%": not the subject's
-        return False, "other_subject"
+        return False  # "…, while the human-labeled setup achieved 75.53%": not the subject's
     opening = _OPENING.match(text)
     opened = opening.end() if opening and opening.end() <= before - base else 0
     for start in dict.fromkeys((clause, 0)):
@@ -447,18 +428,17 @@ def _subject_why(sent: Span, systems: list[Span], before: int
                     and not _COMPARED.search(lead):
                 # "our streaming RAG approach": the paper's system, of which s is a part
                 if _OURS_BEFORE.search(lead):
-                    return None, "ours"
+                    return None
                 applied = _APPLIED_TO.match(text, s.end_char - base)
                 if applied and any(o.start_char - base == applied.end() for o in prior):
-                    # "fine-tuning of Qwen2.5-VL-7B achieved": which scores?
-                    return False, "applied"
-                return s, "clause" if start else "sentence"
+                    return False  # "fine-tuning of Qwen2.5-VL-7B achieved": which scores?
+                return s
         if we:
-            return None, "we"
+            return None
         if start and own and any(s.start_char - base >= start for s in prior):
-            return False, "own_clause"
+            return False
     # "Achieving an F1 score of 0.8428 …, the model confirms …": the subject comes later
-    return (None, "we_later") if not systems and _WE.search(text) else (False, "none")
+    return None if not systems and _WE.search(text) else False
 
 
 #: "bpc/perplexity": a metric written as one of two, which the value may not be.
@@ -539,19 +519,17 @@ def sentence_results(doc: Doc, paper_type: Callable[[Span], str] | None = None
             continue
         values = [(a, b, v) for a, b, v, other in found if not other]
         base = sent.start_char
-        n_found = len(found)
 
-        def add(entity, value, dataset, metric, rule, at, sent=sent, n=n_found):
+        def add(entity, value, dataset, metric, sent=sent):
             out.append(ResultCandidate(entity=entity, value=value, dataset=dataset,
                                        metric=metric, sent_start=sent.start_char,
-                                       sent_end=sent.end_char, rule=rule, value_start=at[0],
-                                       value_end=at[1], values_in_sentence=n))
+                                       sent_end=sent.end_char))
 
         for start, end, value, other in found:
             compared = _compared(sent, systems, start) if other else None
             if compared is not None:
                 add(compared, value, _link(datasets, text, base, start, end),
-                    _link(metrics, text, base, start, end, metric=True), "versus", (start, end))
+                    _link(metrics, text, base, start, end, metric=True))
         resp = _RESPECTIVELY.search(text)
         if resp and len(values) > 1:
             # "X achieves 72.0% and 50.7% on GSM8K and MATH, respectively": the list is the
@@ -572,26 +550,25 @@ def sentence_results(doc: Doc, paper_type: Callable[[Span], str] | None = None
             subject = _subject(sent, systems, first)
             metric = metrics[0] if len(metrics) == 1 else None
             if len(listed_data) == len(listed) and subject is not False:
-                for (a, b, v), d in zip(listed, listed_data, strict=True):
-                    add(subject, v, d, metric, "respectively_data", (a, b))
+                for (_, _, v), d in zip(listed, listed_data, strict=True):
+                    add(subject, v, d, metric)
             elif len(listed_sys) == len(listed):
                 dataset = datasets[0] if len(datasets) == 1 else None
-                for (a, b, v), s in zip(listed, listed_sys, strict=True):
-                    add(s, v, dataset, metric, "respectively_systems", (a, b))
+                for (_, _, v), s in zip(listed, listed_sys, strict=True):
+                    add(s, v, dataset, metric)
             values = [v for v in values if v not in listed]
         last: tuple[int, Span | None] | None = None
         for start, end, value in values:
             if last is not None and _SECOND_VALUE.fullmatch(text, last[0] - base,
                                                              start - base):
-                subject, rule = last[1], "second_value"  # "GPT-4's 84.2 (76.2)": the same
+                subject = last[1]  # "GPT-4's 84.2 (76.2)": the same system's
             else:
-                subject, why = _subject_why(sent, systems, start)
-                rule = f"subject/{why}"
+                subject = _subject(sent, systems, start)
             if subject is False:
                 continue
             last = (end, subject)
             add(subject, value, _link(datasets, text, base, start, end),
-                _link(metrics, text, base, start, end, metric=True), rule, (start, end))
+                _link(metrics, text, base, start, end, metric=True))
     return out
 
 

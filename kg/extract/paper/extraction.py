@@ -16,7 +16,7 @@ from kg.extract.doc.views import doc_text
 from kg.extract.paper.grouping import candidate_entities
 from kg.extract.paper.keep import EntityKeep
 from kg.extract.paper.relations import RelationKeep, main_contribution, paper_relations
-from kg.extract.paper.results import ResultKeep, kept_results, stated_results
+from kg.extract.paper.results import paper_results
 from kg.extract.paper.roles import PaperRoles, mark_variants_of_proposed
 from kg.extract.paper.types import PaperTypes
 from kg.records import Extraction, Paper
@@ -27,16 +27,14 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
                      roles: PaperRoles | None = None,
                      keep: EntityKeep | None = None,
                      relation_keep: RelationKeep | None = None,
-                     types: PaperTypes | None = None,
-                     result_keep: ResultKeep | None = None) -> Extraction:
+                     types: PaperTypes | None = None) -> Extraction:
     """The ``Extraction`` record of ``paper`` from its processed title and abstract.
 
     ``keep`` (the pipeline's ``kg_entity_keep`` component) drops candidates that are not
     names, before types, roles and relations are decided; ``types`` (``kg_paper_types``)
     has the final say on each entity's type and ``roles`` (``kg_paper_roles``) on its
-    role; ``relation_keep`` (``kg_relation_keep``) scores the relation candidates and
-    ``result_keep`` (``kg_result_keep``) the results. Without them every candidate stays
-    and the NER's type votes and the rules' roles stand.
+    role; ``relation_keep`` (``kg_relation_keep``) scores the relation candidates. Without
+    them every candidate stays and the NER's type votes and the rules' roles stand.
     """
     docs = {"title": title, "abstract": abstract}
     candidates = candidate_entities(title, abstract)
@@ -69,13 +67,8 @@ def paper_extraction(paper: Paper, title: Doc, abstract: Doc,
         if any(paper_type(e) != e.label_ for e in d.ents):
             d._.results = sentence_results(d, paper_type)
     main = main_contribution(entities)
-    stated = stated_results(docs, name_of, main.name if main is not None else None)
-    # The relation rules read every result ("X scores on D": X evaluated_on D); the result
-    # keep model decides only which are reported.
-    relations = paper_relations(docs, name_of, entities, relation_keep,
-                                [s.result for s in stated])
-    results = (kept_results(stated, docs, entities, main, result_keep)
-               if result_keep is not None else [s.result for s in stated])
+    results = paper_results(docs, name_of, main.name if main is not None else None)
+    relations = paper_relations(docs, name_of, entities, relation_keep, results)
     code = [url for _, _, url in find_code_links(doc_text(abstract))]
     return Extraction(id=paper.id, title=paper.title, entities=entities, relations=relations,
                       results=results, code=code)
