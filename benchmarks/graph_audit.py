@@ -42,9 +42,10 @@ def not_a_name(name: str) -> list[str]:
         reasons.append("markup")
     if re.search(r"\w--\w", name):
         reasons.append("doubled hyphen")
-    if words and words[0].lower() in FUNCTION_WORDS:
+    # An acronym is no function word: "IS" (Inception Score), "AT" (adversarial training).
+    if words and words[0].lower() in FUNCTION_WORDS and not words[0].isupper():
         reasons.append("starts with a function word")
-    if words and words[-1].lower() in FUNCTION_WORDS:
+    if words and words[-1].lower() in FUNCTION_WORDS and not words[-1].isupper():
         reasons.append("ends with a function word")
     if name.count("(") != name.count(")") or name.count("[") != name.count("]"):
         reasons.append("unbalanced brackets")

@@ -188,3 +188,37 @@ def test_a_latin_aside_with_tex_control_space_is_not_part_of_the_name(nlp):
                      "A3C, and DQN.")
     assert "DQN" in found
     assert not any("e.g." in name for name in found)
+
+
+def test_an_acronym_defined_without_a_space_is_an_alias_of_its_long_form(nlp):
+    # 2025-26 arXiv listing: "reinforcement learning(RL)", "Low-Rank Adaptation(LoRA)" made
+    # names "reinforcement learning(RL" and "Low-Rank Adaptation(LoRA" (1 in 200 papers).
+    found = entities(nlp, "Adapting policies",
+                     "We fine-tune the policy with Low-Rank Adaptation(LoRA) and train it "
+                     "with reinforcement learning(RL). LoRA keeps the memory low and RL "
+                     "improves the success rate on ALFWorld.")
+    assert not any("(" in name for name in found)
+    assert "LoRA" in found["Low-Rank Adaptation"][2]
+    assert "RL" in found["reinforcement learning"][2]
+
+
+def test_a_name_with_its_own_brackets_keeps_the_closing_one(nlp):
+    # arXiv listing: "planning on SE(2)", "TD(λ) learning" gave "SE(2" and "TD(λ".
+    found = entities(nlp, "Planning with TD(λ)",
+                     "We study TD(λ) for motion planning on SE(2) and compare it with "
+                     "Monte Carlo methods.")
+    assert "TD(λ)" in found
+    assert not any(name.count("(") != name.count(")") for name in found)
+
+
+@pytest.mark.parametrize("bound", ["O(n^2", "O(d", "O(\\log", "Θ(d"])
+def test_a_complexity_bound_is_not_a_name(bound):
+    assert is_generic(bound)
+    assert not is_generic("OPT")
+
+
+@pytest.mark.parametrize("macro", ["\\sys", "\\method", "\\bench"])
+def test_an_unexpanded_tex_macro_is_not_a_name(macro):
+    # arXiv listing: "we present \sys, a system for ..." (the author's \newcommand)
+    assert is_generic(macro)
+    assert not is_generic("PanGu-$\\pi$")

@@ -127,3 +127,24 @@ def test_saved_patterns_do_not_depend_on_the_hash_seed():
                               check=True, env={"PYTHONHASHSEED": seed}).stdout
                for seed in ("1", "2", "3")}
     assert len(digests) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("reinforcement learning(RL).", ["reinforcement", "learning", "(", "RL", ")", "."]),
+        ("Chain-of-Thought(CoT)", ["Chain-of-Thought", "(", "CoT", ")"]),
+        ("Mixture-of-Experts(MoE)-based", ["Mixture-of-Experts", "(", "MoE", ")", "-",
+                                           "based"]),
+        ("LLMs(GPT-4o)", ["LLMs", "(", "GPT-4o", ")"]),
+        ("model~(DiT)", ["model", "~", "(", "DiT", ")"]),
+        ("DeepSeek-R1(14.49%)", ["DeepSeek-R1", "(", "14.49", "%", ")"]),
+    ],
+)
+def test_an_acronym_or_score_glued_to_a_name_splits_off(nlp, text, expected):
+    assert words(nlp, text) == expected
+
+
+@pytest.mark.parametrize("name", ["SE(2", "TD(λ", "Adam(W", "f(x", "GPT-4V(ision", "TD(0"])
+def test_brackets_that_belong_to_a_name_stay_in_its_token(nlp, name):
+    assert words(nlp, f"{name})") == [name, ")"]

@@ -101,6 +101,10 @@ _TEX_BOX = re.compile(
 #: of the name.
 _ASIDE = re.compile(r"^(?:e\.g|i\.e)\.?\\?$|^\\$", re.IGNORECASE)
 _HAS_UPPER_OR_DIGIT = re.compile(r"[A-Z0-9]")
+#: A complexity bound ("O(n^2)", "O(\\log T)", "Θ(d)"), not a name; nor an author's own
+#: TeX macro left unexpanded ("\\sys", "\\method", "\\bench"): every paper's system
+#: would merge into one node of that name.
+_BOUND_OR_MACRO = re.compile(r"^[OΘΩ]\(|^\\[A-Za-z]+$")
 #: A year or edition after a dataset name: "PASCAL VOC 2007", "COCO 2015", "WMT 15".
 _YEAR = re.compile(r"^(?:19[89]\d|20[0-4]\d)$")
 _EDITION = re.compile(r"^\d\d$")
@@ -116,6 +120,26 @@ def extend_dataset_edition(span: Span, taken: set[int]) -> Span:
     nxt = doc[span.end].text
     acronym = len(span) == 1 and span.text.isupper() and len(span.text) <= 5
     if _YEAR.match(nxt) or acronym and _EDITION.match(nxt):
+        return Span(doc, span.start, span.end + 1, label=span.label, kb_id=span.kb_id)
+    return span
+
+
+#: Closing brackets a name opened inside one of its tokens: "SE(2" + ")" is "SE(2)".
+_CLOSING = {"(": ")", "[": "]"}
+
+
+def close_bracket(span: Span, taken: set[int]) -> Span:
+    """"SE(2" + ")" → "SE(2)", "mAP@[0.5:0.95" + "]" → "mAP@[0.5:0.95]": the tokenizer
+    splits a closing bracket off a word that opened it ("TD(λ)"), so a name whose last
+    token opens a bracket takes the closing one glued to it (a bracket opened by a token
+    of its own, "Kesten-Stigum (KS", is an acronym's, not the name's)."""
+    doc = span.doc
+    if (span.end >= len(doc) or span.end in taken or doc[span.end - 1].whitespace_
+            or span.text[0] in _CLOSING):
+        return span
+    last, nxt = doc[span.end - 1].text, doc[span.end].text
+    if any(nxt == close and last.count(open_) > last.count(close)
+           for open_, close in _CLOSING.items()):
         return Span(doc, span.start, span.end + 1, label=span.label, kb_id=span.kb_id)
     return span
 
@@ -163,7 +187,8 @@ def is_generic(text: str) -> bool:
     """Whether ``text`` names a generic class or vague phrase rather than an entity."""
     t = text.strip()
     low = t.lower()
-    if len(t) < 2 or _NUMBERISH.match(t) or _LATEX_JUNK.search(t) or _TEX_BOX.search(t):
+    if (len(t) < 2 or _NUMBERISH.match(t) or _LATEX_JUNK.search(t) or _TEX_BOX.search(t)
+            or _BOUND_OR_MACRO.match(t)):
         return True
     if low in STOP_PHRASES or low.rstrip("s") in STOP_PHRASES:
         return True
@@ -204,7 +229,7 @@ class EntityFilter:
             span = trim_span(ent)
             if span is None or len(span) > self.max_words or is_generic(span.text):
                 continue
-            kept.append(extend_dataset_edition(span, taken))
+            kept.append(extend_dataset_edition(close_bracket(span, taken), taken))
         doc.set_ents(kept, default="outside")
         return doc
 

@@ -12,7 +12,9 @@ stay whole while punctuation around them splits off. The changes, all in the aff
 * no unit suffixes except "%" ("GSM8K", "128K", "80GB" stay whole; "70.5%" → "70.5" "%");
 * a final period splits after any letter, digit, "$" or closing bracket ("7B." → "7B" ".");
 * "$" is a currency prefix only before a number, and an inline formula without spaces
-  ("$\\pi$", "O$^2$-Searcher") is one token.
+  ("$\\pi$", "O$^2$-Searcher") is one token;
+* an acronym defined without a space splits off its long form: "learning(RL)" →
+  "learning" "(" "RL" ")".
 """
 
 from __future__ import annotations
@@ -80,7 +82,14 @@ def _infixes(hyphen_suffixes: Iterable[str]) -> list[str]:
         rf"(?<=[{ALPHA}0-9])(?:{_SPLIT_DASHES})(?=[{ALPHA}])",
         rf"(?<=[{ALPHA}0-9])[:<>=/](?=[{ALPHA}])",
         r"(?<=[^\s~])~(?=\S)",  # LaTeX non-breaking space: "OpenFlamingo~\cite{...}"
+        r"(?<=~)[(\[](?=\S)",  # … and the bracket after it: "model~(DiT)"
         rf"(?<=[{ALPHA}0-9])[)\]](?=-)",  # "(RL)-based" → "RL" ")" "-" "based"
+        # An acronym defined without a space: "learning(RL)" → "learning" "(" "RL" ")"
+        # (the ")" is a suffix already); "SE(2)", "TD(λ)", "Adam(W)" stay whole.
+        rf"(?<=[{ALPHA_LOWER}])\((?=[{ALPHA_UPPER}][{ALPHA}0-9-]*[{ALPHA_UPPER}]"
+        rf"[{ALPHA}0-9-]*(?:\)|$))",
+        # … and a score glued to its system: "DeepSeek-R1(14.49%)" (not "SE(2)", "TD(0)").
+        rf"(?<=[{ALPHA}0-9])\((?=[0-9]+(?:\.[0-9]+%?|%)(?:\)|$))",
     ]
     if words:
         out.append(rf"(?<=[{ALPHA}0-9$)])-(?=(?i:{words})$)")
