@@ -88,7 +88,10 @@ _NUMBERISH = re.compile(r"^[\W\d_]*$")
 #: LaTeX left in abstracts: "$\rightarrow$72.9" must not become an entity "rightarrow72.9".
 _LATEX_JUNK = re.compile(
     r"^\\?(?:rightarrow|leftarrow|uparrow|downarrow|to|times|cdot|approx|sim|pm|geq|leq|"
-    r"cite|citep|citet|ref|url|footnote)(?![a-z])|\\cite|\\ref\{",
+    r"cite|citep|citet|ref|url|footnote)(?![a-z])|\\cite|\\ref\{"
+    # An author's own macro left unexpanded ("\sys", "\method"): every paper's system
+    # would merge into one node of that name.
+    r"|^\\[A-Za-z]+$",
     re.IGNORECASE,
 )
 #: TeX's boxes and spacing, left in an abstract by a pasted macro: "{\raise.17ex\hbox{$\scriptstyle
@@ -101,10 +104,8 @@ _TEX_BOX = re.compile(
 #: of the name.
 _ASIDE = re.compile(r"^(?:e\.g|i\.e)\.?\\?$|^\\$", re.IGNORECASE)
 _HAS_UPPER_OR_DIGIT = re.compile(r"[A-Z0-9]")
-#: A complexity bound ("O(n^2)", "O(\\log T)", "Θ(d)"), not a name; nor an author's own
-#: TeX macro left unexpanded ("\\sys", "\\method", "\\bench"): every paper's system
-#: would merge into one node of that name.
-_BOUND_OR_MACRO = re.compile(r"^[OΘΩ]\(|^\\[A-Za-z]+$")
+#: A complexity bound ("O(n^2)", "O(\\log T)", "Θ(d)"), not a name.
+_COMPLEXITY_BOUND = re.compile(r"^[OΘΩ]\(")
 #: A year or edition after a dataset name: "PASCAL VOC 2007", "COCO 2015", "WMT 15".
 _YEAR = re.compile(r"^(?:19[89]\d|20[0-4]\d)$")
 _EDITION = re.compile(r"^\d\d$")
@@ -188,7 +189,7 @@ def is_generic(text: str) -> bool:
     t = text.strip()
     low = t.lower()
     if (len(t) < 2 or _NUMBERISH.match(t) or _LATEX_JUNK.search(t) or _TEX_BOX.search(t)
-            or _BOUND_OR_MACRO.match(t)):
+            or _COMPLEXITY_BOUND.match(t)):
         return True
     if low in STOP_PHRASES or low.rstrip("s") in STOP_PHRASES:
         return True

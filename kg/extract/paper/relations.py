@@ -248,7 +248,7 @@ def paper_relations(
                 and tail in by_name and _downstream(by_name[tail], docs)):
             del found[(head, rel, tail)]
     if relation_keep and found:  # an empty model keeps all, confidences unchanged
-        found = _kept_relations(found, clues, entities, main, docs, relation_keep)
+        found = _kept_relations(found, clues, by_name, main, docs, relation_keep)
     return [found[k] for k in sorted(found)]
 
 
@@ -307,12 +307,11 @@ _NAME_BREAKS = "-_/"
 
 
 def _kept_relations(found: dict[tuple[str, str, str], Relation],
-                    clues: dict[tuple[str, str, str], RelationClues], entities: list[Entity],
-                    main: Entity | None, docs: dict[str, Doc], keep: RelationKeep
-                    ) -> dict[tuple[str, str, str], Relation]:
+                    clues: dict[tuple[str, str, str], RelationClues],
+                    by_name: dict[str, Entity], main: Entity | None, docs: dict[str, Doc],
+                    keep: RelationKeep) -> dict[tuple[str, str, str], Relation]:
     """The relations ``keep`` scores at or over its threshold, with that probability as
-    their confidence."""
-    by_name = {e.name: e for e in entities}
+    their confidence; ``by_name``: the paper's entities by name."""
     sentences = _SentenceIndex(docs)
     # The training stand-in knows every origin.
     known = keep.origins() if isinstance(keep, RelationKeep) else None
