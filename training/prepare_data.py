@@ -298,6 +298,14 @@ def annotation_examples(shared: Path, split: str, model_label: bool = False):
             yield text, project(text, entities)
 
 
+def silver_examples(path: Path):
+    """(text, spans) of title and abstract of each paper of a ``training/silver.py`` file."""
+    for line in path.open(encoding="utf-8"):
+        r = json.loads(line)
+        for field in ("title", "abstract"):
+            yield r[field], [tuple(s) for s in r["spans"][field]]
+
+
 def project(text: str, entities: list[dict]) -> list[tuple[int, int, str]]:
     """Every case-insensitive, word-bounded occurrence of each entity form; longest first."""
     forms = []
@@ -355,6 +363,9 @@ def main() -> None:
     ap.add_argument("--model-label", action="store_true",
                     help="keep Model as a label of its own (default: fold it into Method, "
                          "as SciREX does; kg.extract.doc.mention_types separates them)")
+    ap.add_argument("--silver", type=Path, default=None,
+                    help="also train on this self-training file (training/silver.py: the "
+                         "shipped pipeline's entities on unannotated abstracts), once each")
     args = ap.parse_args()
     rng = random.Random(13)
     tokenizer = {"@tokenizers": "kg.scientific_tokenizer.v1"}
@@ -388,6 +399,12 @@ def main() -> None:
         for _ in range(args.annotation_repeats):
             train.add(doc)
         stats["own_train"] += 1
+    if args.silver:
+        for text, spans in silver_examples(args.silver):
+            doc, dropped = to_doc(nlp, text, spans)
+            stats["dropped"] += dropped
+            train.add(doc)
+            stats["silver_train"] = stats.get("silver_train", 0) + 1
     for text, spans in annotation_examples(args.shared, "dev", args.model_label):
         dev.add(to_doc(nlp, text, spans)[0])
         stats["own_dev"] += 1

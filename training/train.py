@@ -68,6 +68,8 @@ def main() -> None:
     ap.add_argument("--arxiv-batches", type=int, default=None,
                     help="read only the first N finished batches of the arXiv listing's "
                          "annotations (default: all; the shipped pipeline: see README)")
+    ap.add_argument("--silver", type=Path, default=None,
+                    help="also train the NER on this self-training file (training/silver.py)")
     ap.add_argument("--skip-prepare", action="store_true")
     ap.add_argument("--from-model", type=Path, default=None,
                     help="skip data preparation and training: assemble this trained "
@@ -84,7 +86,8 @@ def main() -> None:
         args.skip_prepare = True
     if not args.skip_prepare:
         cmd = [sys.executable, str(ROOT / "prepare_data.py"), "--shared", str(args.shared),
-               "--out", str(args.corpus)] + (["--no-scirex"] if args.no_scirex else [])
+               "--out", str(args.corpus)] + (["--no-scirex"] if args.no_scirex else []) + (
+            ["--silver", str(args.silver)] if args.silver else [])
         subprocess.run(cmd, check=True)
     if args.vectors is None and args.config.name == "config-vectors.cfg":
         args.vectors = args.corpus / "vectors"
