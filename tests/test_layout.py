@@ -82,7 +82,7 @@ def test_every_registered_component_has_an_entry_point():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     entry_points = project["project"]["entry-points"]["spacy_factories"]
     assert registered == set(entry_points)
-    assert len(registered) == 12
+    assert len(registered) == 13
 
 
 def test_shipped_pipeline_loads_with_plain_spacy_load_without_importing_kg():

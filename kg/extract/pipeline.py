@@ -24,6 +24,7 @@ from kg.extract.doc import (  # noqa: F401
     abbreviations,
     filters,
     gazetteer,
+    greedy_ner,
     mention_types,
     merge,
     relations,
@@ -82,7 +83,12 @@ def assemble(ner_model: str | Path | None = None) -> Language:
     """
     nlp = blank()
     if ner_model is not None:
-        trained = spacy.load(ner_model)
+        # A NER trained as spaCy's own ``ner`` comes in as ``kg_ner``: the same weights and
+        # entities, decoded in batches (kg.extract.doc.greedy_ner).
+        components = spacy.util.load_config(Path(ner_model) / "config.cfg")["components"]
+        overrides = ({"components": {"ner": {"factory": "kg_ner"}}}
+                     if components.get("ner", {}).get("factory") == "ner" else {})
+        trained = spacy.load(ner_model, config=overrides)
         for name in ("tok2vec", "ner"):
             if name in trained.pipe_names:
                 nlp.add_pipe(name, source=trained)
