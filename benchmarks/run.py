@@ -322,6 +322,22 @@ def child_refs(args: argparse.Namespace) -> dict[str, Any]:
     out["stock_1_s"], out["stock_1_cpu_s"] = _timed_pipe(stock, texts, batch_size=128)
     # Two processes as spaCy runs them (fork: the model is not reloaded), start-up included.
     out["stock_2_s"], _ = _timed_pipe(stock, texts, batch_size=64, n_process=2)
+    # The same stock NER (same weights) decoded by kg's batched greedy decoder (kg_ner: the
+    # same entities): how much of kg's lead is the decoding alone. Not a target.
+    import kg.extract.doc.greedy_ner  # noqa: F401  (registers the kg_ner factory)
+
+    config = spacy.util.load_config(args.stock_config)
+    config["components"]["ner"]["factory"] = "kg_ner"
+    batched = spacy.util.load_model_from_config(config, auto_fill=True)
+    for label in ONTONOTES_LABELS:
+        batched.get_pipe("ner").add_label(label)
+    batched.initialize()
+    for name in ("tok2vec", "ner"):
+        batched.get_pipe(name).from_bytes(stock.get_pipe(name).to_bytes())
+    _timed_pipe(batched, texts[:128], batch_size=128)
+    out["stock_batched_1_s"], out["stock_batched_1_cpu_s"] = _timed_pipe(batched, texts,
+                                                                          batch_size=128)
+    del batched
     # The same stock NER multiplying with numpy's BLAS, as kg's pipeline does (spaCy's
     # default is blis): how much of kg's lead is the matrix product alone. Not a target.
     from thinc.api import NumpyOps
@@ -581,6 +597,8 @@ class Bench:
                            ("stock CNN NER, 2 processes (nlp.pipe n_process=2)", "stock_2_s"),
                            ("stock CNN NER with numpy's BLAS (kg's), 1 process",
                             "stock_numpy_1_s"),
+                           ("stock CNN NER decoded by kg_ner (batched), 1 process",
+                            "stock_batched_1_s"),
                            ("kg extraction (kg.extract), 1 process", "kg_1_s")):
             if key not in r:
                 continue
@@ -648,6 +666,11 @@ class Bench:
                 row["per_core_cpu_vs_stock_numpy"] = r["stock_numpy_1_cpu_s"] / r["kg_1_cpu_s"]
                 print(f"  {'':>5} in CPU s: per core kg ÷ the stock NER with numpy's BLAS "
                       f"{row['per_core_cpu_vs_stock_numpy']:.2f}× (not a target)")
+            if "stock_batched_1_cpu_s" in r:
+                row["per_core_cpu_vs_stock_batched"] = (r["stock_batched_1_cpu_s"]
+                                                        / r["kg_1_cpu_s"])
+                print(f"  {'':>5} in CPU s: per core kg ÷ the stock NER decoded by kg_ner "
+                      f"{row['per_core_cpu_vs_stock_batched']:.2f}× (not a target)")
             if "per_core_cpu" in row:
                 print(f"  {'':>5} in CPU s: per core kg ÷ stock {row['per_core_cpu']:.2f}×" + (
                     "; CPU per paper in the 2 workers (start-up, IPC included) ÷ in 1 process "
