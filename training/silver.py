@@ -26,12 +26,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from prepare_data import shared_dev_titles
+
+from kg.util.normalize import norm_name
+
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
-
-from prepare_data import shared_dev_titles  # noqa: E402
-
-from kg.util.normalize import norm_name  # noqa: E402
 
 LABELS = {"Method": "Method", "Model": "Method", "Dataset": "Dataset", "Task": "Task",
           "Metric": "Metric"}

@@ -63,15 +63,26 @@ class BatchedGreedyNER(EntityRecognizer):
                          default="outside")
         return None
 
-    def _moves_table(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each class's move letter and label id (0 for "U-" and "O")."""
+    def _move_table(self) -> tuple:
+        """Per class: its move letter, label id (0 for "U-" and "O"), index among the
+        labels (-1: none), and masks of B, I, L, U (with a label) and O. Made once per set
+        of moves (labels can be added), not per batch."""
         moves = self.moves
+        cached = getattr(self, "_table", None)
+        if cached is not None and cached[0] == moves.n_moves:
+            return cached[1]
         kinds, labels = [], []
         for i in range(moves.n_moves):
             kind, _, label = moves.get_class_name(i).partition("-")
             kinds.append(kind)
             labels.append(self.vocab.strings.add(label) if label else 0)
-        return np.array(kinds), np.array(labels, dtype=np.uint64)
+        kinds, labels = np.array(kinds), np.array(labels, dtype=np.uint64)
+        label_ids = np.unique(labels[labels != 0])
+        label_index = np.where(labels != 0, np.searchsorted(label_ids, labels), -1)
+        masks = [(kinds == k) & (labels != 0) for k in (_BEGIN, _IN, _LAST, _UNIT)]
+        table = (kinds, labels, label_ids, label_index, *masks, kinds == _OUT)
+        self._table = (moves.n_moves, table)
+        return table
 
     def _decode(self, docs: list[Doc]) -> list[list[tuple[int, int, int]]]:
         model = self.model
@@ -90,12 +101,8 @@ class BatchedGreedyNER(EntityRecognizer):
                 hidden = np.maximum(hidden, unmaxed[..., piece])
             return gemm(np.ascontiguousarray(hidden), W, trans2=True) + b
 
-        kinds, labels = self._moves_table()
-        label_ids = np.unique(labels[labels != 0])
-        label_index = np.where(labels != 0, np.searchsorted(label_ids, labels), -1)
-        is_begin, is_in, is_last, is_unit = (
-            (kinds == k) & (labels != 0) for k in (_BEGIN, _IN, _LAST, _UNIT))
-        is_out = kinds == _OUT
+        (kinds, labels, label_ids, label_index,
+         is_begin, is_in, is_last, is_unit, is_out) = self._move_table()
 
         lengths = np.array([len(d) for d in docs])
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
@@ -112,9 +119,9 @@ class BatchedGreedyNER(EntityRecognizer):
         token = np.arange(1, n + 1)
         closed_valid = ((is_begin & ~(no_continue | space)[:, None])
                         | (is_unit & ~space[:, None]) | is_out)
-        closed_best = np.where(closed_valid, scores(token, 0 * token, 0 * token),
+        absent = np.zeros_like(token)
+        closed_best = np.where(closed_valid, scores(token, absent, absent),
                                -np.inf).argmax(axis=1)
-        open_kinds = is_in | is_last
 
         open_label = np.full(len(docs), -1)  # index into label_ids, -1: no entity open
         ent_start = np.full(len(docs), -1)  # global token index of the open entity's start
@@ -130,7 +137,7 @@ class BatchedGreedyNER(EntityRecognizer):
                 docs_open, tok = active[rows], b0[rows]
                 same = open_label[docs_open][:, None] == label_index[None, :]
                 valid = same & (is_last | (is_in & ~no_continue[tok][:, None]))
-                best[rows] = np.where(valid & open_kinds,
+                best[rows] = np.where(valid,
                                       scores(tok + 1, ent_start[docs_open] + 1, tok),
                                       -np.inf).argmax(axis=1)
             kind = kinds[best]
