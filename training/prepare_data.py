@@ -15,6 +15,10 @@ Sources:
   occurrence of an entity's name or alias becomes a span. Model is folded into Method
   (SciREX has one label for both; ``--model-label`` keeps it apart) and
   :mod:`kg.extract.doc.mention_types` separates them with the gazetteer, name shapes and context.
+* TDMSci (Hou et al., EACL 2021; Apache-2.0), ``../shared/benchmarks/tdmsci/train.conll``,
+  only with ``--tdmsci``: 1,522 sentences of NLP papers with Task, Dataset and Metric
+  tags. Its guideline tags no methods, so every token outside its tags is left *missing*
+  (unknown to the NER's loss), not "outside": a method there teaches nothing either way.
 
 A fixed 15% of the annotated papers (by a hash of the arXiv id) is held out: never
 trained on nor used to choose a model, only to report figures on unseen papers. Another
@@ -298,6 +302,43 @@ def annotation_examples(shared: Path, split: str, model_label: bool = False):
             yield text, project(text, entities)
 
 
+TDMSCI_TYPES = {"TASK": "Task", "DATASET": "Dataset", "METRIC": "Metric"}
+
+
+def tdmsci_examples(path: Path):
+    """(text, spans) of each sentence of a TDMSci CoNLL file (token, character offset in
+    its paper, BIO tag per line; a blank line ends a sentence): the tokens are put back at
+    their offsets, so the text keeps the paper's own spacing."""
+    def sentence(rows: list[tuple[str, int, str]]):
+        base = rows[0][1]
+        text, spans, open_span = "", [], None
+        for tok, off, tag in rows:
+            start = off - base
+            text += " " * max(0, start - len(text)) + tok
+            end = len(text)
+            kind, _, label = tag.partition("-")
+            if kind == "I" and open_span and open_span[2] == label:
+                open_span[1] = end
+                continue
+            if open_span:
+                spans.append(tuple(open_span))
+            open_span = [len(text) - len(tok), end, label] if kind in ("B", "I") else None
+        if open_span:
+            spans.append(tuple(open_span))
+        return text, [(s, e, TDMSCI_TYPES[lab]) for s, e, lab in spans if lab in TDMSCI_TYPES]
+
+    rows: list[tuple[str, int, str]] = []
+    for line in path.open(encoding="utf-8"):
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) == 3:
+            rows.append((parts[0], int(parts[1]), parts[2]))
+        elif rows:
+            yield sentence(rows)
+            rows = []
+    if rows:
+        yield sentence(rows)
+
+
 def silver_examples(path: Path):
     """(text, spans) of title and abstract of each paper of a ``training/silver.py`` file."""
     for line in path.open(encoding="utf-8"):
@@ -328,7 +369,9 @@ def project(text: str, entities: list[dict]) -> list[tuple[int, int, str]]:
     return sorted(spans)
 
 
-def to_doc(nlp, text: str, spans) -> tuple[Doc, int]:
+def to_doc(nlp, text: str, spans, default: str = "outside") -> tuple[Doc, int]:
+    """``default``: what tokens outside ``spans`` are ("missing" where a source leaves
+    some kinds of entity untagged)."""
     doc = nlp.make_doc(text)
     ents, dropped = [], 0
     for s, e, lab in spans:
@@ -338,7 +381,7 @@ def to_doc(nlp, text: str, spans) -> tuple[Doc, int]:
             continue
         ents.append(span)
     ents = _non_overlapping(ents)
-    doc.set_ents(ents, default="outside")
+    doc.set_ents(ents, default=default)
     return doc, dropped
 
 
@@ -366,6 +409,9 @@ def main() -> None:
     ap.add_argument("--silver", type=Path, default=None,
                     help="also train on this self-training file (training/silver.py: the "
                          "shipped pipeline's entities on unannotated abstracts), once each")
+    ap.add_argument("--tdmsci", action="store_true",
+                    help="also train on TDMSci's training sentences (Task/Dataset/Metric "
+                         "tags; other tokens left missing), once each")
     args = ap.parse_args()
     rng = random.Random(13)
     tokenizer = {"@tokenizers": "kg.scientific_tokenizer.v1"}
@@ -405,6 +451,12 @@ def main() -> None:
             stats["dropped"] += dropped
             train.add(doc)
             stats["silver_train"] = stats.get("silver_train", 0) + 1
+    if args.tdmsci:
+        for text, spans in tdmsci_examples(args.shared / "benchmarks" / "tdmsci" / "train.conll"):
+            doc, dropped = to_doc(nlp, text, spans, default="missing")
+            stats["dropped"] += dropped
+            train.add(doc)
+            stats["tdmsci_train"] = stats.get("tdmsci_train", 0) + 1
     for text, spans in annotation_examples(args.shared, "dev", args.model_label):
         dev.add(to_doc(nlp, text, spans)[0])
         stats["own_dev"] += 1
