@@ -75,5 +75,25 @@ def test_shipped_pipeline_carries_a_trained_type_model():
     from kg.extract.pipeline import load_pipeline
 
     types = load_pipeline().get_pipe("kg_paper_types")
-    assert set(types.model.models) == set(TYPES)
-    assert all(len(m.weights) > 100 for m in types.model.models.values())
+    counts = types.model.nonzero_weights()
+    assert set(counts) == set(TYPES)
+    assert all(n > 100 for n in counts.values())
+
+
+def test_type_model_is_stored_as_its_matrix_and_the_earlier_tables_still_load(tmp_path):
+    import json
+
+    model = OneVsRest({t: BinaryLogistic({"head:" + t.lower(): 1.5, "w:x": 0.25}, -0.5)
+                       for t in TYPES})
+    PaperTypes(model).to_disk(tmp_path / "new")
+    head = json.loads((tmp_path / "new" / "type_model.json").read_text(encoding="utf-8"))
+    assert head["features"] == sorted(head["features"])
+    assert (tmp_path / "new" / "type_model.npy").exists()
+    assert PaperTypes().from_disk(tmp_path / "new").model == model
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "type_model.json").write_text(json.dumps(model.to_dict()),
+                                                      encoding="utf-8")
+    old = PaperTypes().from_disk(tmp_path / "old").model
+    assert old == model and old.predict(["head:task"]) == "Task"
+    assert old != OneVsRest({t: BinaryLogistic({"head:" + t.lower(): 1.5}, -0.5)
+                             for t in TYPES})
