@@ -114,10 +114,16 @@ def test_a_leading_compared_with_names_the_beaten_systems(nlp):
 
 
 def test_more_hyphenated_efficient_than_compares_the_named_baselines_not_their_base(nlp):
-    # arXiv 2510.02324: "... more data-efficient than strong LoRA-based baselines such as SFT
-    # and DPO ..."
-    found = candidates(nlp, "CASAL is 30x more compute-efficient and 20x more data-efficient "
-                            "than strong LoRA-based baselines such as SFT and DPO.")
+    # arXiv 2510.02324, read in its abstract: alone, the sentence gives the NER no clue that
+    # the unknown acronym is a method (the session-17 NER calls it a Dataset, which compares
+    # with nothing); the paper-level types that the extraction reads relations with do.
+    found = relations(
+        nlp, "Hallucination reduction with CASAL: Contrastive Activation Steering For "
+             "Amortized Learning",
+        "We introduce Contrastive Activation Steering for Amortized Learning (CASAL), an "
+        "efficient algorithm that connects interpretability with amortized optimization. "
+        "CASAL is 30x more compute-efficient and 20x more data-efficient than strong "
+        "LoRA-based baselines such as SFT and DPO, boosting its practical applicability.")
     assert {("CASAL", "outperforms", "SFT"), ("CASAL", "outperforms", "DPO")} <= found
     assert ("CASAL", "outperforms", "LoRA") not in found
 
