@@ -17,7 +17,7 @@ from pyoxigraph import RdfFormat, parse
 from kg.build import EXPORT_FILES, build_exports, sample_corpus_path
 from kg.cli import cli
 from kg.engines import run_extraction
-from kg.engines.local import CHUNK, MIN_CHUNK, chunk_sizes, extract_local
+from kg.engines.local import CHUNK, MIN_CHUNK, chunk_size, extract_local
 from kg.ingest import read_papers
 from kg.options import BuildOptions
 
@@ -89,23 +89,13 @@ def test_ntriples_shards_hold_exactly_the_triples_of_graph_nt(two_workers):
     assert sum(len(p) for p in parts) == len(whole), "no triple is in two shards"
 
 
-def test_chunks_shrink_towards_the_end_and_cover_every_paper_once():
-    for n, workers in ((N_PAPERS, 2), (830, 2), (1, 2), (10_000, 2), (100_000, 64)):
-        sizes = list(chunk_sizes(n, workers))
-        assert sum(sizes) == n
-        assert sizes[:-1] == sorted(sizes[:-1], reverse=True)
-        assert all(MIN_CHUNK <= s <= CHUNK for s in sizes[:-1])
-        assert sizes[-1] == n or MIN_CHUNK <= sizes[-1] < 2 * MIN_CHUNK
-    # Small inputs: enough tasks that no worker waits on another's last big chunk …
-    assert len(list(chunk_sizes(N_PAPERS, 2))) >= 2 * 4
-    # … and the last tasks are small whatever the size.
-    assert list(chunk_sizes(830, 2))[-3:-1] == [MIN_CHUNK, MIN_CHUNK]
-    assert list(chunk_sizes(100_000, 2))[-2] == MIN_CHUNK
-    assert list(chunk_sizes(17, 2)) == [MIN_CHUNK, 9]
-    assert list(chunk_sizes(1, 2)) == [1]
-    # Large inputs: full chunks first, so per-task overhead stays negligible.
-    assert list(chunk_sizes(100_000, 2))[:1000] == [CHUNK] * 1000
-    assert list(chunk_sizes(100_000, 64))[:100] == [CHUNK] * 100
+def test_small_inputs_get_several_chunks_per_worker_and_large_ones_full_chunks():
+    # Small inputs: enough tasks that no worker waits on another's last big chunk.
+    assert -(-N_PAPERS // chunk_size(N_PAPERS, 2)) >= 2 * 4
+    assert chunk_size(1, 2) == MIN_CHUNK
+    # Large inputs: full chunks, so per-task overhead stays negligible.
+    assert chunk_size(100_000, 2) == CHUNK
+    assert chunk_size(100_000, 64) == CHUNK
 
 
 def test_fewer_papers_than_workers_run_in_one_process():

@@ -17,13 +17,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import ExitStack
 
-from kg.engines.local import (
-    IN_FLIGHT_PER_WORKER,
-    _chunks,
-    _extract_chunk,
-    chunk_sizes,
-    records,
-)
+from kg.engines.local import IN_FLIGHT_PER_WORKER, _chunks, _extract_chunk, chunk_size, records
 from kg.records import Extraction, Paper
 
 
@@ -48,7 +42,7 @@ def extract_dask(
         slots = max(1, sum(client.nthreads().values()) or workers)
         window = slots * IN_FLIGHT_PER_WORKER
         pending: deque[Future] = deque()
-        for chunk in _chunks(papers, chunk_sizes(len(papers), slots)):
+        for chunk in _chunks(papers, chunk_size(len(papers), slots)):
             payload = ([p.to_json() for p in chunk], pipeline)
             pending.append(client.submit(_extract_chunk, payload, pure=False))
             if len(pending) >= window:

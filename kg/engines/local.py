@@ -24,31 +24,17 @@ CHUNK = 64
 IN_FLIGHT_PER_WORKER = 4
 #: Fewest papers per task (below it the NER batches get too small to be efficient).
 MIN_CHUNK = 8
-#: A task takes 1 / (workers × TAIL_SHARE) of the papers left (within the bounds above).
-TAIL_SHARE = 4
 
 
-def chunk_sizes(n_papers: int, workers: int) -> Iterator[int]:
-    """Papers per task, task by task: a fixed share of what is left (guided scheduling),
-    at most CHUNK and at least MIN_CHUNK. Large inputs run in full chunks; small ones still
-    get several tasks per worker; and the last tasks are small, so that at the end no
-    worker idles while another finishes a big last chunk (~0.5 s of a 52-paper chunk in a
-    build of 830 papers, against ~0.1 s for the last MIN_CHUNK papers)."""
-    left = n_papers
-    while left > 0:
-        size = max(MIN_CHUNK, min(CHUNK, -(-left // (workers * TAIL_SHARE))))
-        if left - size < MIN_CHUNK:  # no lone few papers at the very end
-            size = left
-        yield size
-        left -= size
+def chunk_size(n_papers: int, workers: int) -> int:
+    """Papers per task: CHUNK, but small enough for ~8 tasks per worker on small inputs,
+    so that no worker idles at the end while another finishes a big last chunk."""
+    return max(MIN_CHUNK, min(CHUNK, -(-n_papers // (workers * 8))))
 
 
-def _chunks(papers: Iterable[Paper], sizes: Iterable[int]) -> Iterator[list[Paper]]:
+def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
     it = iter(papers)
-    for size in sizes:
-        chunk = list(islice(it, size))
-        if not chunk:
-            return
+    while chunk := list(islice(it, size)):
         yield chunk
 
 
@@ -112,12 +98,13 @@ def extract_local(
 
         yield from extract(papers, nlp=load_pipeline(pipeline))
         return
+    size = chunk_size(len(papers), workers)
     own = pool is None
     if pool is None:
         pool = start_pool(workers, pipeline)
     try:
         pending: deque[Future[list[dict]]] = deque()
-        for chunk in _chunks(papers, chunk_sizes(len(papers), workers)):
+        for chunk in _chunks(papers, size):
             pending.append(pool.submit(_extract_chunk, ([p.to_json() for p in chunk], pipeline)))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 yield from records(pending.popleft().result())
