@@ -93,8 +93,10 @@ class OneVsRest:
         loaded from its matrix equals the one it was saved from)."""
         if not isinstance(other, OneVsRest):
             return NotImplemented
+        import numpy as np
+
         (c1, i1, w1, b1), (c2, i2, w2, b2) = self.matrix(), other.matrix()
-        return (c1, i1) == (c2, i2) and w1.tolist() == w2.tolist() and b1.tolist() == b2.tolist()
+        return (c1, i1) == (c2, i2) and np.array_equal(w1, w2) and np.array_equal(b1, b2)
 
     __hash__ = None  # mutable, compared by value
 
@@ -140,7 +142,18 @@ class OneVsRest:
         return model
 
     def to_dict(self) -> dict:
-        return {"classes": {c: m.to_dict() for c, m in self.models.items()}}
+        return {"classes": {c: m.to_dict() for c, m in self.tables().items()}}
+
+    def tables(self) -> dict[str, BinaryLogistic]:
+        """The per-class models: ``models``, or rebuilt from the matrix of a model loaded
+        from one (its zero weights left out)."""
+        if self.models or self._matrix is None:
+            return self.models
+        classes, index, weights, bias = self._matrix
+        names = list(index)
+        return {c: BinaryLogistic({names[i]: float(weights[i, j])
+                                   for i in weights[:, j].nonzero()[0]}, float(bias[j]))
+                for j, c in enumerate(classes)}
 
     @classmethod
     def from_dict(cls, data: dict) -> OneVsRest:
