@@ -62,6 +62,7 @@ __all__ = [
     "co_usage",
     "communities",
     "cooccurrence",
+    "costs",
     "ego",
     "entity_name",
     "explain_path",
@@ -351,7 +352,7 @@ def parse_value(text: str | None) -> float | None:
 
 @dataclass(frozen=True)
 class LeaderboardRow:
-    """One reported score on a leaderboard."""
+    """One reported score on a leaderboard (or one cost figure: :func:`costs`)."""
 
     #: Who scored it: the entity's display name (or the name as extracted when unlinked).
     entity: str
@@ -380,11 +381,12 @@ def leaderboard(G: nx.MultiDiGraph, dataset: str, metric: str | None = None,
                 higher_is_better: bool | None = None) -> list[LeaderboardRow]:
     """Who reports the best score on ``dataset``?
 
-    Rows are the result nodes measured on the dataset (linked by ``result_on``, or whose
-    ``dataset`` attribute is one of its names), optionally only for ``metric`` (a name or
-    alias). They are grouped by metric (alphabetical, unknown metric last) and, within a
-    metric, best first: higher values unless :func:`lower_is_better` says otherwise or
-    ``higher_is_better`` overrides it. Values with no number come last; ties by entity,
+    Rows are the score results measured on the dataset (linked by ``result_on``, or whose
+    ``dataset`` attribute is one of its names; cost figures are left out: see
+    :func:`costs`), optionally only for ``metric`` (a name or alias). They are grouped
+    by metric (alphabetical, unknown metric last) and, within a metric, best first: higher
+    values unless :func:`lower_is_better` says otherwise or ``higher_is_better``
+    overrides it. Values with no number come last; ties by entity,
     paper, result id. Turn the rows into a table with
     ``pandas.DataFrame(map(dataclasses.asdict, rows))``.
 
@@ -392,7 +394,9 @@ def leaderboard(G: nx.MultiDiGraph, dataset: str, metric: str | None = None,
     dataset name.
     """
     names = _labels(G)
-    results = [n for n, d in G.nodes(data=True) if d.get("kind") == "result"]
+    # Scores only: a cost ("25.4 fps", "3.58M parameters") is not comparable with them.
+    results = [n for n, d in G.nodes(data=True)
+               if d.get("kind") == "result" and d.get("result_kind") != "cost"]
     try:
         node: str | None = find_entity(G, dataset, "Dataset")
     except KeyError:
@@ -450,6 +454,32 @@ def leaderboard(G: nx.MultiDiGraph, dataset: str, metric: str | None = None,
         return (group, row.value is None, value, *_sort_name(row.entity), row.paper, row.result)
 
     return sorted(rows, key=order)
+
+
+def costs(G: nx.MultiDiGraph, entity: str) -> list[LeaderboardRow]:
+    """What running or training ``entity`` costs, as its papers report it: its cost
+    results (speed, latency, size, compute, memory: "25.4 fps", "3.58M parameters"),
+    which no leaderboard ranks. Rows are grouped by metric (alphabetical, unknown metric
+    last), then by paper and value as written; ``text`` keeps the unit.
+
+    Raises ``KeyError`` (with suggestions) when no entity has that name.
+    """
+    node = find_entity(G, entity)
+    names = _labels(G)
+    rows = []
+    for r, d in G.nodes(data=True):
+        if d.get("kind") != "result" or d.get("result_kind") != "cost":
+            continue
+        if _linked(G, r, "result_for") != node:
+            continue
+        m_node = _linked(G, r, "result_metric")
+        rows.append(LeaderboardRow(
+            entity=names[node], metric=names[m_node] if m_node in names else d.get("metric"),
+            value=parse_value(d.get("value")), paper=str(d.get("paper", "")),
+            text=str(d.get("value", "")), sentence=str(d.get("sentence", "")), result=r))
+    return sorted(rows, key=lambda row: ((1, "", "") if row.metric is None
+                                         else (0, *_sort_name(row.metric)),
+                                         row.paper, row.text, row.result))
 
 
 # --------------------------------------------------------------------------- networks

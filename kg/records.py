@@ -20,6 +20,8 @@ ENTITY_TYPES: tuple[str, ...] = ("Method", "Model", "Dataset", "Task", "Metric")
 #: Roles from strongest to weakest: a paper–entity pair keeps the first that applies.
 ROLES: tuple[str, ...] = ("proposes", "evaluates_on", "addresses", "uses", "mentions")
 RELATION_TYPES: tuple[str, ...] = ("outperforms", "based_on", "evaluated_on", "used_for")
+#: What a result's value measures: quality ("score") or a cost (speed, size, compute).
+RESULT_KINDS: tuple[str, ...] = ("score", "cost")
 
 
 @dataclass(frozen=True)
@@ -165,13 +167,21 @@ class Relation:
 
 @dataclass(frozen=True)
 class Result:
-    """An explicit reported score: ``entity`` reaches ``value`` on ``dataset`` in ``metric``."""
+    """An explicit reported figure: ``entity`` reaches ``value`` on ``dataset`` in
+    ``metric``. ``kind`` "score" is a quality measure (accuracy, BLEU: what leaderboards
+    rank); "cost" is a speed, latency, size or compute figure ("25.4 fps", "3.58M
+    parameters"), whose value keeps its unit."""
 
     entity: str
     value: str
     dataset: str | None = None
     metric: str | None = None
     evidence: Span | None = None
+    kind: str = "score"
+
+    def __post_init__(self) -> None:
+        if self.kind not in RESULT_KINDS:
+            raise ValueError(f"result kind {self.kind!r} is not one of {RESULT_KINDS}")
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -179,6 +189,7 @@ class Result:
             "dataset": self.dataset,
             "metric": self.metric,
             "value": self.value,
+            "kind": self.kind,
         }
         if self.evidence is not None:
             out["evidence"] = self.evidence.to_json()
@@ -193,6 +204,7 @@ class Result:
             dataset=d.get("dataset"),
             metric=d.get("metric"),
             evidence=Span(**ev) if ev else None,
+            kind=d.get("kind", "score"),
         )
 
 

@@ -21,6 +21,7 @@ from helpers import ent, extraction, paper, rel, result
 
 from kg import analysis as A
 from kg.graph.property_graph import build_graph
+from kg.records import Result
 
 
 def _corpus() -> nx.MultiDiGraph:
@@ -448,3 +449,32 @@ def test_every_name_an_answer_gives_is_accepted_back_as_the_same_entity():
         assert A.entity_name(g, node) == name
     for c in A.communities(g):
         assert [A.entity_name(g, i) for i in c.ids] == c.members
+
+
+# ----------------------------------------------------------------------------- costs
+
+
+def _cost_graph() -> nx.MultiDiGraph:
+    """YOLO-World: a score and two costs on LVIS; a cost is no leaderboard row."""
+    return build_graph([paper("y", "YOLO-World: real-time open-vocabulary detection")], [
+        extraction("y", [
+            ent("YOLO-World", "Model", role="proposes"),
+            ent("LVIS", "Dataset", role="evaluates_on"),
+            ent("AP", "Metric", role="uses"),
+            ent("FPS", "Metric", role="uses"),
+        ], results=[result("YOLO-World", "35.4", "LVIS", "AP"),
+                    Result("YOLO-World", "52.0 FPS", "LVIS", "FPS", kind="cost"),
+                    Result("YOLO-World", "3.2M parameters", kind="cost")])])
+
+
+def test_leaderboard_ranks_scores_not_costs():
+    rows = A.leaderboard(_cost_graph(), "LVIS")
+    assert [(r.entity, r.metric, r.text) for r in rows] == [("YOLO-World", "AP", "35.4")]
+
+
+def test_costs_lists_an_entitys_cost_figures_with_their_units():
+    rows = A.costs(_cost_graph(), "yolo-world")
+    assert [(r.metric, r.value, r.text) for r in rows] == [
+        ("FPS", 52.0, "52.0 FPS"), (None, 3.2, "3.2M parameters")]
+    with pytest.raises(KeyError):
+        A.costs(_cost_graph(), "YOLOv9")

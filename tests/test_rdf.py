@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pytest
 import rdflib
@@ -202,3 +204,23 @@ def test_lone_surrogates_become_replacement_characters(tmp_path):
     h = graph_from_rdf(tmp_path / "graph.ttl")
     d = h.nodes["paper:s\ud800"]  # the IRI keeps the exact id (percent-encoded)
     assert d["title"] == "bad \ufffd title" and d["authors"] == ["\ufffd name"]
+
+
+def test_a_cost_result_is_a_cost_result_and_reads_back_as_one(G, store):
+    (cost,) = [n for n, d in G.nodes(data=True) if d.get("result_kind") == "cost"]
+    assert G.nodes[cost]["value"] == "12.5 tokens/s"
+    r = I.node_iri(cost)
+    assert _ask(store, f"""ASK {{ <{r}> a kgo:CostResult , kgo:Result ;
+        kgo:value "12.5 tokens/s" }}""")
+    scores = [n for n, d in G.nodes(data=True) if d.get("result_kind") == "score"]
+    assert scores and not any(_ask(store, f"ASK {{ <{I.node_iri(n)}> a kgo:CostResult }}")
+                              for n in scores)
+    assert graph_from_rdf(store).nodes[cost]["result_kind"] == "cost"
+
+
+def test_the_leaderboard_query_leaves_costs_out(store):
+    text = (Path(__file__).resolve().parent.parent / "ontology" / "queries" /
+            "leaderboard.rq").read_text(encoding="utf-8")
+    values = {r["value"].value for r in store.query(text)}
+    assert {"75.3", "63.7%", "56.8"} <= values
+    assert "12.5 tokens/s" not in values

@@ -79,7 +79,8 @@ def corpus() -> nx.MultiDiGraph:
             ent("MMLU", "Dataset", role="evaluates_on", start=_at(a2, "MMLU")),
             ent("GSM8K", "Dataset", role="evaluates_on", start=_at(a2, "GSM8K")),
         ], relations=[rel("Llama2-70B", "outperforms", "GPT-4", 38, 73)],
-            results=[result("Llama2-70B", "56.8", "GSM8K", None)]),
+            results=[result("Llama2-70B", "56.8", "GSM8K", None),
+                     Result("Llama2-70B", "12.5 tokens/s", "GSM8K", kind="cost")]),
         extraction("p3", [
             ent("Chain-of-Thought", role="proposes", aliases=["CoT"], start=0),
             ent("GPT-4", "Model", role="uses", start=_at(a3, "GPT-4")),

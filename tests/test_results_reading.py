@@ -7,7 +7,7 @@ import pytest
 
 from kg.extract import extract
 from kg.extract.pipeline import load_pipeline
-from kg.records import Paper
+from kg.records import Paper, Result
 
 
 @pytest.fixture(scope="module")
@@ -637,3 +637,62 @@ def test_a_cost_in_score_points_is_not_a_score(nlp):
     values = {v for _, _, v in found}
     assert "27.4" in values
     assert "1.3" not in values
+
+
+# ------------------------------------------------------------------ costs apart from scores
+
+
+def figures(nlp, abstract: str, title: str = "A paper") -> set[tuple]:
+    (ext,) = extract([Paper(id="p", title=title, abstract=abstract)], nlp=nlp)
+    return {(r.entity, r.metric, r.value, r.kind) for r in ext.results}
+
+
+@pytest.mark.parametrize("abstract, figure", [
+    # the guideline's cost results: speed, latency, size, compute (train-split sentences)
+    ("We propose YOLO-World. On the challenging LVIS dataset, YOLO-World achieves 35.4 AP "
+     "with 52.0 FPS on V100.", ("YOLO-World", "FPS", "52.0 FPS", "cost")),
+    ("We present HexaGen3D. HexaGen3D can infer high-quality and diverse objects from "
+     "textual prompts in 7 seconds.", ("HexaGen3D", None, "7 seconds", "cost")),
+    ("We introduce SCRWKV. Evaluations show that SCRWKV, with only 1.22M parameters, "
+     "significantly outperforms SOTA methods.", ("SCRWKV", None, "1.22M parameters", "cost")),
+    ("We propose RT-VC. RT-VC achieves a CPU latency of 61.4 ms.",
+     ("RT-VC", "CPU latency", "61.4 ms", "cost")),
+])
+def test_a_speed_size_or_latency_is_a_cost_with_its_unit(nlp, abstract, figure):
+    assert figure in figures(nlp, abstract)
+
+
+def test_a_score_beside_a_cost_stays_a_score(nlp):
+    found = figures(nlp, "We propose YOLO-World. On the challenging LVIS dataset, YOLO-World "
+                         "achieves 35.4 AP with 52.0 FPS on V100.")
+    assert ("YOLO-World", "AP", "35.4", "score") in found
+    assert {k for *_, v, k in found if v.startswith("52.0")} == {"cost"}
+
+
+@pytest.mark.parametrize("abstract", [
+    # amounts of data, hardware, recording rates, sizes describing a rival: no result
+    "We propose SpeechX, trained on 20 hours of speech and 45 GB of text, which achieves "
+    "state-of-the-art quality.",
+    "We present Fiddler, which can run Mixtral-8x7B on a single GPU with 24GB memory.",
+    "We propose GullNet. Each sample is a sequence with IMU acceleration (20 Hz), and GullNet "
+    "achieves strong accuracy.",
+    "We propose TinyGuide. A smaller model like MobileViT (10.6M parameters) can guide a larger "
+    "model like ViT-Base (86.6M parameters).",
+    "We propose FastNet, which runs 2.5x faster with 30 ms lower latency than prior work.",
+])
+def test_amounts_hardware_and_relative_costs_are_no_results(nlp, abstract):
+    assert not figures(nlp, abstract)
+
+
+def test_a_cost_takes_only_the_metric_written_beside_it(nlp):
+    found = figures(nlp, "We propose GP-BO, a tuner. GP-BO achieves 0.96 balanced class "
+                         "accuracy in 11 minutes.")
+    assert {(m, k) for _, m, v, k in found if v == "11 minutes"} == {(None, "cost")}
+
+
+def test_a_results_kind_survives_its_json_and_must_be_known():
+    cost = Result("YOLO-World", "52.0 FPS", "LVIS", "FPS", kind="cost")
+    assert Result.from_json(cost.to_json()) == cost
+    assert Result.from_json({"entity": "X", "value": "70.5%"}).kind == "score"
+    with pytest.raises(ValueError, match="latency"):
+        Result("X", "8 ms", kind="latency")

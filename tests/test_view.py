@@ -312,3 +312,12 @@ def test_kg_view_command(tmp_path):
     assert r.exit_code == 0 and out.exists()
     r = CliRunner().invoke(cli, ["view", str(tmp_path), "--types", "nope"])
     assert r.exit_code == 2 and "unknown node type" in r.output
+
+
+def test_a_cost_shows_its_unit_once():
+    from kg.view.payload import _result_text
+
+    assert _result_text({"entity": "YOLO-World", "value": "52.0 FPS", "metric": "FPS",
+                         "dataset": "LVIS"}) == "YOLO-World: 52.0 FPS on LVIS"
+    assert _result_text({"entity": "ReFT", "value": "75.3", "metric": "accuracy"}) == (
+        "ReFT: 75.3 accuracy")

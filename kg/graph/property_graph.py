@@ -20,8 +20,10 @@ Nodes — the ``kind`` attribute says which of four kinds a node is; every node 
 ``code``       id ``code:<normalised URL>``
     ``url``, ``host``.
 ``result``     id ``result:<paper id>:<n>``
-    ``value`` (str, as written), ``entity``/``dataset``/``metric`` (names, may be absent),
-    ``paper`` (paper id), ``field``, ``start``, ``end``, ``sentence``.
+    ``value`` (str, as written), ``result_kind`` (``score``: a quality measure, what
+    leaderboards rank; ``cost``: speed, latency, size or compute, its value with its unit),
+    ``entity``/``dataset``/``metric`` (names, may be absent), ``paper`` (paper id),
+    ``field``, ``start``, ``end``, ``sentence``.
 
 Edges — the multigraph key **is** the relation; ``rel`` repeats it as an attribute.
 
@@ -39,7 +41,7 @@ evaluated_on            entity → entity  method/model evaluated on a dataset
 used_for                entity → entity  method/model/dataset used for a task
 variant_of              entity → entity  sized variant → model family (resolver)
 has_code                paper → code     code or data repository stated in the abstract
-reports                 paper → result   the paper states this score
+reports                 paper → result   the paper states this score or cost
 result_for              result → entity  whose score it is
 result_on               result → entity  the dataset it was measured on
 result_metric           result → entity  the metric
@@ -243,9 +245,9 @@ def build_graph(
             span = res.evidence
             ev = evidence(span.field if span else "abstract", span.start if span else 0,
                           span.end if span else 0, "rule", 1.0)
-            attrs = {"kind": "result", "label": res.value, "value": res.value, "paper": ext.id,
-                     "field": ev["field"], "start": ev["start"], "end": ev["end"],
-                     "sentence": ev["sentence"]}
+            attrs = {"kind": "result", "label": res.value, "value": res.value,
+                     "result_kind": res.kind, "paper": ext.id, "field": ev["field"],
+                     "start": ev["start"], "end": ev["end"], "sentence": ev["sentence"]}
             for key in ("entity", "dataset", "metric"):
                 if getattr(res, key):
                     attrs[key] = getattr(res, key)

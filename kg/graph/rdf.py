@@ -129,8 +129,9 @@ class _V:
         self.any_uri = n(XSD, "anyURI")
         self.xsd_date = {10: n(XSD, "date"), 7: n(XSD, "gYearMonth"), 4: n(XSD, "gYear")}
         self.k = {local: n(KGO, local) for local in (
-            "Paper", "Entity", *ENTITY_CLASSES, "CodeRepository", "Result", "Statement",
-            "Evidence", "Author", "SurfaceForm", "arxivId", "link", "paperCount", "nameKey",
+            "Paper", "Entity", *ENTITY_CLASSES, "CodeRepository", "Result", "CostResult",
+            "Statement", "Evidence", "Author", "SurfaceForm", "arxivId", "link", "paperCount",
+            "nameKey",
             "appearsIn", "derived", "surfaceForm", "text", "count", "host", "value",
             "numericValue", "entityName", "datasetName", "metricName", "field", "start",
             "end", "sentence", "support", "confidence", "component", "evidence",
@@ -463,6 +464,8 @@ class _Mapper:
     def _result(self, n: str, d: dict) -> Iterator[tuple]:
         s = self.node(n)
         yield from self._common(s, "Result", d)
+        if d.get("result_kind") == "cost":
+            yield s, V.type, V.k["CostResult"]
         if d.get("value") is not None:
             value = str(d["value"])
             yield s, V.k["value"], text(value)
@@ -758,10 +761,12 @@ def graph_from_rdf(source: str | Path | Store | Iterable[Triple | Quad]) -> nx.M
         d = {"kind": "code", "label": one(po, RDFS + "label"), "url": one(po, SCHEMA + "url"),
              "host": one(po, KGO + "host")}
         nodes.append((node_id_of(s, base), {k: v for k, v in d.items() if v is not None}))
+    costs = set(kinds["CostResult"])
     for s in kinds["Result"]:
         po = by_s[s]
         paper = po.get(PROV + "wasDerivedFrom")
         d = {"kind": "result", "label": one(po, RDFS + "label"), "value": one(po, KGO + "value"),
+             "result_kind": "cost" if s in costs else "score",
              "paper": pid(paper[0].value) if paper else None,
              **{k: one(po, KGO + k) for k in ("field", "start", "end", "sentence")},
              **{k: one(po, f"{KGO}{k}Name") for k in ("entity", "dataset", "metric")}}

@@ -96,9 +96,10 @@ def _as_list(value: Any) -> list:
 
 
 def _result_text(attrs: dict) -> str:
-    text = f"{attrs.get('entity') or '?'}: {attrs.get('value', '')}"
-    if attrs.get("metric"):
-        text += f" {attrs['metric']}"
+    value = str(attrs.get("value", ""))
+    text = f"{attrs.get('entity') or '?'}: {value}"
+    if attrs.get("metric") and not value.casefold().endswith(attrs["metric"].casefold()):
+        text += f" {attrs['metric']}"  # a cost's value has its unit: "52.0 FPS", not "… FPS FPS"
     if attrs.get("dataset"):
         text += f" on {attrs['dataset']}"
     return clip(text, 160)

@@ -139,6 +139,80 @@ _COUNT_AFTER = re.compile(
     r"questions?|parameters?|GPUs?|years?)",
     re.IGNORECASE,
 )
+#: Units that make a value a cost or efficiency figure — speed, compute, size, memory,
+#: time: "25.4 fps", "14.56 GFLOPs", "3.58M parameters", "4.08 MB footprint", "0.28ms".
+#: The guideline annotates these as results; they are kept apart from scores (``kind``
+#: "cost") so that no leaderboard ranks a latency against an accuracy.
+_COST_UNIT = re.compile(
+    r"\s?(?:(?P<speed>(?i:fps)\b|(?i:frames?)\s*(?:per\s+second|/\s*s(?:ec)?)\b|Hz\b|"
+    r"(?i:tokens?|samples?|images?|queries|requests|it)\s*(?:/\s*s|per\s+second)\b|QPS\b)"
+    r"|(?P<compute>[KMGTP]?\s?(?:FLOPs|FLOPS|MACs)\b)"
+    r"|(?P<params>(?:M|K|million|thousand)\s*(?:(?:trainable|learnable)\s+)?"
+    r"(?:parameters|params)\b)"
+    r"|(?P<memory>[KMGT]B\b)"
+    r"|(?P<time>ms\b|milliseconds?\b|s\b|secs?\b|seconds?\b|min\b|minutes?\b|h\b|hours?\b|"
+    r"GPU[-\s]hours?\b))")
+_COST_ANY = re.compile(r"\d" + _COST_UNIT.pattern)
+#: A time or a memory size is a cost only where the sentence says so ("latency of 8 ms",
+#: "in 7 seconds", "0.095 s per image", "a 4.08 MB footprint") — "20 hours of speech",
+#: "45 GB of text" and "10-second clips" are data.
+_TIME_CUE = re.compile(r"\b(?:latenc\w*|time|times|runtime|takes?|took|taking|speeds?|"
+                       r"in|within|averag\w*|about|approximately|around|only|just|at|"
+                       r"inference|training|per)\b[^.;:]{0,30}$", re.IGNORECASE)
+_PER_AFTER = re.compile(r"^\s*(?:per|/|an?|each)\s*(?:\w+\s+)?(?:image|frame|sample|asset|"
+                        r"query|epoch|step|iteration|token|video|scene|instance|object|"
+                        r"sequence|example|run|item)s?\b", re.IGNORECASE)
+_MEMORY_CUE = re.compile(r"\b(?:memory|VRAM|RAM|footprint|storage|model\s+size|size)\b",
+                         re.IGNORECASE)
+#: "a GPU with 24GB memory", "64GB memory per card": the hardware's, not the system's.
+_HARDWARE_BEFORE = re.compile(r"\b(?:GPUs?|NPUs?|TPUs?|cards?|devices?|machines?|RTX|"
+                              r"[AHV]100)\b[^.;,]{0,25}$")
+_HARDWARE_AFTER = re.compile(r"^\s*(?:of\s+)?(?:GPU\s+)?(?:memory|VRAM|RAM)?\s*per\b",
+                             re.IGNORECASE)
+#: A rate is a system's speed where the sentence says so ("runs at 100 Hz", "an update
+#: rate of 100Hz"); "IMU acceleration (20 Hz)" is how data was recorded.
+_RATE_CUE = re.compile(r"\b(?:runs?|running|operat\w*|achiev\w*|reach\w*|rates?|throughput|"
+                       r"speeds?|update|control|frequenc\w*|inference)\b[^.;:]{0,30}$",
+                       re.IGNORECASE)
+#: "MobileViT (10.6M parameters)": a size in parentheses after a name describes it.
+_SIZE_IN_PARENS = re.compile(r"\(\s*(?:~|about\s+|only\s+)?\$?\s*$")
+_DATA_AFTER = re.compile(r"^\s*(?:of\s+(?!(?:GPU\s+)?(?:memory|VRAM|RAM)\b)|long\b|clips?\b|"
+                         r"videos?\b|audio\b|speech\b|recordings?\b|footage\b|data\b)",
+                         re.IGNORECASE)
+
+
+_TIME_CUE_AFTER = re.compile(r"^\s*(?:(?:inference|end-to-end|processing|response|"
+                             r"training)\s+)?(?:latenc\w*|runtime|time)\b", re.IGNORECASE)
+
+
+def _cost_end(text: str, end: int, before: str) -> int | None:
+    """Where the unit of a cost figure ends when the value ending at ``end`` is one: a
+    unit right after it (past any TeX "$"), and for a time or a memory size the words
+    that make it one; -1 for a time, size or count that is no cost ("20 hours of
+    speech"); else None."""
+    tex = _TEX_AFTER.match(text, end)
+    at = tex.end() if tex else end
+    unit = _COST_UNIT.match(text, at)
+    if unit is None:
+        return None
+    rest = text[unit.end():]
+    if _DATA_AFTER.match(rest):
+        return -1
+    if unit.group("time") and not (_TIME_CUE.search(before[-60:]) or _PER_AFTER.match(rest)
+                                   or _TIME_CUE_AFTER.match(rest)):
+        return -1
+    if unit.group("memory") and (
+            not (_MEMORY_CUE.search(before[-40:]) or _MEMORY_CUE.match(rest.lstrip()))
+            or _HARDWARE_BEFORE.search(before[-40:]) or _HARDWARE_AFTER.match(rest)):
+        return -1
+    if unit.group("speed") and unit.group("speed").strip() == "Hz" and not (
+            _RATE_CUE.search(before[-60:])):
+        return -1
+    if unit.group("params") and _SIZE_IN_PARENS.search(before):
+        return -1
+    return unit.end()
+
+
 _SCORE_CUE = re.compile(
     r"\b(?:achiev\w*|reach\w*|obtain\w*|attain\w*|scor\w*|accuracy|F1|BLEU|ROUGE|improv\w*|"
     r"outperform\w*|surpass\w*|record\w*|yield\w*|get|gets|sets?|delivers?|hits?)\b",
@@ -238,8 +312,9 @@ _ON = re.compile(r"^\s*%?\s*(?:accuracy\s+|\w+\s+)?(?:on|in|for|at)\s+(?:the\s+)
 
 @dataclass(frozen=True)
 class ResultCandidate:
-    """A score stated in a sentence. ``entity`` None: the paper's own system ("we
-    achieve 84.0%", "our model reaches …"), which the paper-level step names."""
+    """A score (``kind`` "score") or a cost figure ("cost": speed, latency, size, compute)
+    stated in a sentence. ``entity`` None: the paper's own system ("we achieve 84.0%", "our
+    model reaches …"), which the paper-level step names."""
 
     entity: Span | None
     value: str
@@ -247,6 +322,7 @@ class ResultCandidate:
     metric: Span | None
     sent_start: int
     sent_end: int
+    kind: str = "score"
 
 
 def _gain_later(after: str) -> bool:
@@ -268,10 +344,12 @@ def _paren_to(before: str) -> bool:
     return bool(m) and not _RELATIVE_BEFORE.search(before, 0, m.start("x"))
 
 
-def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, str, bool]]:
-    """Absolute scores in a sentence's ``text``: (start, end, value as written, whether it
-    is the other side of "A vs. B"), without gains, counts, sizes, bounds, spreads, the
-    "from" value of "from X to Y" and digits of names."""
+def _values(text: str, offset: int, ents: list[Span]
+            ) -> list[tuple[int, int, str, bool, bool]]:
+    """Absolute scores and cost figures in a sentence's ``text``: (start, end, value as
+    written, whether it is the other side of "A vs. B", whether it is a cost), without
+    gains, counts, sizes, bounds, spreads, the "from" value of "from X to Y" and digits of
+    names. A cost's value and span include its unit ("25.4 fps")."""
     out = []
     relative_end = None  # where the last gain ended: "by 0.83 dB … and 3.43 dB" is one list
     other_end = None  # where the last compared-against value ended
@@ -281,10 +359,16 @@ def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, st
         rng = _RANGE.match(text, end)
         if rng and (rng.group(1) or not percent):
             end, percent = rng.end(), percent or bool(rng.group(1))
-        if not percent and not m.group(2) and "." not in m.group(1):
+        before = _TEX_BEFORE.sub(" ", text[: m.start()])
+        cost_end = None if m.group(2) or percent else _cost_end(text, end, before)
+        if cost_end == -1:
+            if "." in m.group(1):
+                relative_end = end  # as any count: "2.5 hours and 3.1 days" is one list
+            continue  # "20 hours of speech", "45 GB of text": an amount, no result
+        if cost_end is None and not percent and not m.group(2) and "." not in m.group(1):
             continue  # bare integers are counts, years or sizes
-        before, after = _TEX_BEFORE.sub(" ", text[: m.start()]), _TEX_AFTER.sub(" ", text[end:])
-        if _NAME_PART.match(after):
+        after = _TEX_AFTER.sub(" ", text[cost_end or end:])
+        if cost_end is None and _NAME_PART.match(after):
             continue  # "LLaMA 3.2-3B", "1.5B": part of a name or a size
         if _ARROW_AFTER.match(after) or _TO_AFTER.match(after) and _in_parens(before):
             continue  # "63.6 → 72.7", "0.40 to 0.82": the starting point, not the result
@@ -292,13 +376,13 @@ def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, st
             continue  # "gains ranging from 39% to 68%": the upper end of a span
         if (_RELATIVE_AFTER.match(after) or _gain_later(after)
                 or _GAIN_IN_PARENS.search(before) and not _PAIR_AFTER.match(after)
-                or not percent and _COUNT_AFTER.match(after)
+                or not percent and cost_end is None and _COUNT_AFTER.match(after)
                 or _RELATIVE_BEFORE.search(before)
                 or relative_end is not None
                 and _COORDINATED.match(_TEX_BEFORE.sub(" ", text[relative_end: m.start()]))):
-            relative_end = end
+            relative_end = cost_end or end
             continue
-        if (_RESOURCE_AFTER.match(after)
+        if cost_end is None and (_RESOURCE_AFTER.match(after)
                 or percent and _SETTING_BEFORE.search(before) and _WORD_AFTER.match(after)
                 or _SHARE_OF.match(after)
                 or _SHARE_BEFORE.search(before) and _OF_AFTER.match(after)
@@ -317,8 +401,12 @@ def _values(text: str, offset: int, ents: list[Span]) -> list[tuple[int, int, st
         other = bool(_VERSUS_BEFORE.search(before)) or (
             other_end is not None and bool(_OTHER_LISTED.match(text, other_end, m.start())))
         other_end = end if other else None
+        if cost_end is not None:
+            value = " ".join(text[m.start(): cost_end].replace("$", " ").split())
+            out.append((start, offset + cost_end, value, other, True))
+            continue
         out.append((start, offset + end, text[m.start(): end].replace(" ", "")
-                    .replace("\\%", "%"), other))
+                    .replace("\\%", "%"), other, False))
     return out
 
 
@@ -462,14 +550,19 @@ def _compared(sent: Span, systems: list[Span], before: int) -> Span | None:
 
 
 def _link(spans: list[Span], text: str, base: int, start: int, end: int,
-          metric: bool = False) -> Span | None:
+          metric: bool = False, cost: bool = False) -> Span | None:
     """The dataset or metric a value at [start, end) is stated for: "84.0% on D",
     "D … 84.0%" / "accuracy of 84.0%" when the sentence names only one. A metric is none
     when written as one of two ("bpc/perplexity") or when the value is followed by a noun
-    that is not it ("80% sparsity while … video quality")."""
+    that is not it ("80% sparsity while … video quality"). A cost (``cost``) gets only
+    what is written beside it: its unit ("37.45 FPS"), "latency of 8 ms", "26.7 ms
+    latency", "on COCO"."""
     if metric:
         spans = [s for s in spans if not _SLASHED.search(text, 0, s.start_char - base)
                  and not _SLASHED_AFTER.match(text, s.end_char - base)]
+        unit = [s for s in spans if start < s.start_char and s.end_char <= end]
+        if unit:
+            return unit[0]  # "37.45 FPS": a cost's unit is its metric
     after = [s for s in spans if s.start_char >= end]
     if after and (_ON.match(text[end - base: after[0].start_char - base])
                   or not text[end - base: after[0].start_char - base].strip()):
@@ -478,8 +571,8 @@ def _link(spans: list[Span], text: str, base: int, start: int, end: int,
     gap = text[before[-1].end_char - base: start - base] if before else ""
     if before and (gap.strip() in ("of", "", ":", "=") or _ARROW_GAP.match(gap)):
         return before[-1]  # "accuracy of 84.0%", "CommonsenseQA 63.6 → 72.7"
-    if metric and _NOUN_AFTER.match(text, end - base):
-        return None
+    if metric and _NOUN_AFTER.match(text, end - base) or cost:
+        return None  # a cost is linked only to what is written beside it
     return spans[0] if len(spans) == 1 else None
 
 
@@ -508,28 +601,34 @@ def sentence_results(doc: Doc, paper_type: Callable[[Span], str] | None = None
     named = [e for e in doc.ents if e.text.count("(") == e.text.count(")")]
     for sent in doc.sents:
         text = span_text(sent)
-        if not _SCORE_CUE.search(text) or not any(c.isdigit() for c in text):
+        scores = bool(_SCORE_CUE.search(text))
+        if not any(c.isdigit() for c in text) or not (scores or _COST_ANY.search(text)):
             continue
         ents = [e for e in named if e.start >= sent.start and e.end <= sent.end]
         systems = [e for e in ents if kind(e) == "system"]
         datasets = [e for e in ents if kind(e) == "Dataset" and not _SPLIT.match(e.text)]
         metrics = [e for e in ents if kind(e) == "Metric"]
         found = _values(text, sent.start_char, ents)
+        if not scores:  # "It runs at 25.4 fps": a sentence that states no score, a cost
+            found = [f for f in found if f[4]]
         if not found:
             continue
-        values = [(a, b, v) for a, b, v, other in found if not other]
+        values = [(a, b, v) for a, b, v, other, _ in found if not other]
+        costs = {v for _, _, v, _, cost in found if cost}
         base = sent.start_char
 
-        def add(entity, value, dataset, metric, sent=sent):
+        def add(entity, value, dataset, metric, sent=sent, costs=costs):
             out.append(ResultCandidate(entity=entity, value=value, dataset=dataset,
                                        metric=metric, sent_start=sent.start_char,
-                                       sent_end=sent.end_char))
+                                       sent_end=sent.end_char,
+                                       kind="cost" if value in costs else "score"))
 
-        for start, end, value, other in found:
+        for start, end, value, other, _ in found:
             compared = _compared(sent, systems, start) if other else None
             if compared is not None:
-                add(compared, value, _link(datasets, text, base, start, end),
-                    _link(metrics, text, base, start, end, metric=True))
+                cost = value in costs
+                add(compared, value, _link(datasets, text, base, start, end, cost=cost),
+                    _link(metrics, text, base, start, end, metric=True, cost=cost))
         resp = _RESPECTIVELY.search(text)
         if resp and len(values) > 1:
             # "X achieves 72.0% and 50.7% on GSM8K and MATH, respectively": the list is the
@@ -567,8 +666,9 @@ def sentence_results(doc: Doc, paper_type: Callable[[Span], str] | None = None
             if subject is False:
                 continue
             last = (end, subject)
-            add(subject, value, _link(datasets, text, base, start, end),
-                _link(metrics, text, base, start, end, metric=True))
+            cost = value in costs
+            add(subject, value, _link(datasets, text, base, start, end, cost=cost),
+                _link(metrics, text, base, start, end, metric=True, cost=cost))
     return out
 
 

@@ -31,6 +31,6 @@ def paper_results(docs: dict[str, Doc], name_of: dict[str, str], main: str | Non
             if key in seen:
                 continue
             seen.add(key)
-            out.append(Result(entity=ent, value=c.value, dataset=ds, metric=mt,
+            out.append(Result(entity=ent, value=c.value, dataset=ds, metric=mt, kind=c.kind,
                               evidence=EvSpan(field=f, start=c.sent_start, end=c.sent_end)))
     return out
