@@ -159,6 +159,8 @@ _COST_ANY = re.compile(r"\d" + _COST_UNIT.pattern)
 _TIME_CUE = re.compile(r"\b(?:latenc\w*|time|times|runtime|takes?|took|taking|speeds?|"
                        r"in|within|averag\w*|about|approximately|around|only|just|at|"
                        r"inference|training|per)\b[^.;:]{0,30}$", re.IGNORECASE)
+_TIME_CUE_AFTER = re.compile(r"^\s*(?:(?:inference|end-to-end|processing|response|"
+                             r"training)\s+)?(?:latenc\w*|runtime|time)\b", re.IGNORECASE)
 _PER_AFTER = re.compile(r"^\s*(?:per|/|an?|each)\s*(?:\w+\s+)?(?:image|frame|sample|asset|"
                         r"query|epoch|step|iteration|token|video|scene|instance|object|"
                         r"sequence|example|run|item)s?\b", re.IGNORECASE)
@@ -181,20 +183,17 @@ _DATA_AFTER = re.compile(r"^\s*(?:of\s+(?!(?:GPU\s+)?(?:memory|VRAM|RAM)\b)|long
                          re.IGNORECASE)
 
 
-_TIME_CUE_AFTER = re.compile(r"^\s*(?:(?:inference|end-to-end|processing|response|"
-                             r"training)\s+)?(?:latenc\w*|runtime|time)\b", re.IGNORECASE)
-
-
-def _cost_end(text: str, end: int, before: str) -> int | None:
-    """Where the unit of a cost figure ends when the value ending at ``end`` is one: a
-    unit right after it (past any TeX "$"), and for a time or a memory size the words
+def _cost_end(text: str, start: int, end: int) -> int | None:
+    """Where the unit of a cost figure ends when the value at [``start``, ``end``) is one:
+    a unit right after it (past any TeX "$"), and for a time or a memory size the words
     that make it one; -1 for a time, size or count that is no cost ("20 hours of
-    speech"); else None."""
+    speech"); else None. The words before the value are read only when a unit follows."""
     tex = _TEX_AFTER.match(text, end)
     at = tex.end() if tex else end
     unit = _COST_UNIT.match(text, at)
     if unit is None:
         return None
+    before = _TEX_BEFORE.sub(" ", text[:start])
     rest = text[unit.end():]
     if _DATA_AFTER.match(rest):
         return -1
@@ -359,14 +358,14 @@ def _values(text: str, offset: int, ents: list[Span]
         rng = _RANGE.match(text, end)
         if rng and (rng.group(1) or not percent):
             end, percent = rng.end(), percent or bool(rng.group(1))
-        before = _TEX_BEFORE.sub(" ", text[: m.start()])
-        cost_end = None if m.group(2) or percent else _cost_end(text, end, before)
+        cost_end = None if m.group(2) or percent else _cost_end(text, m.start(), end)
         if cost_end == -1:
             if "." in m.group(1):
                 relative_end = end  # as any count: "2.5 hours and 3.1 days" is one list
             continue  # "20 hours of speech", "45 GB of text": an amount, no result
         if cost_end is None and not percent and not m.group(2) and "." not in m.group(1):
             continue  # bare integers are counts, years or sizes
+        before = _TEX_BEFORE.sub(" ", text[: m.start()])
         after = _TEX_AFTER.sub(" ", text[cost_end or end:])
         if cost_end is None and _NAME_PART.match(after):
             continue  # "LLaMA 3.2-3B", "1.5B": part of a name or a size
@@ -623,12 +622,17 @@ def sentence_results(doc: Doc, paper_type: Callable[[Span], str] | None = None
                                        sent_end=sent.end_char,
                                        kind="cost" if value in costs else "score"))
 
+        def add_linked(entity, start, end, value, text=text, base=base, costs=costs,
+                       datasets=datasets, metrics=metrics):
+            """``add`` with the dataset and metric written around the value."""
+            cost = value in costs
+            add(entity, value, _link(datasets, text, base, start, end, cost=cost),
+                _link(metrics, text, base, start, end, metric=True, cost=cost))
+
         for start, end, value, other, _ in found:
             compared = _compared(sent, systems, start) if other else None
             if compared is not None:
-                cost = value in costs
-                add(compared, value, _link(datasets, text, base, start, end, cost=cost),
-                    _link(metrics, text, base, start, end, metric=True, cost=cost))
+                add_linked(compared, start, end, value)
         resp = _RESPECTIVELY.search(text)
         if resp and len(values) > 1:
             # "X achieves 72.0% and 50.7% on GSM8K and MATH, respectively": the list is the
@@ -666,9 +670,7 @@ def sentence_results(doc: Doc, paper_type: Callable[[Span], str] | None = None
             if subject is False:
                 continue
             last = (end, subject)
-            cost = value in costs
-            add(subject, value, _link(datasets, text, base, start, end, cost=cost),
-                _link(metrics, text, base, start, end, metric=True, cost=cost))
+            add_linked(subject, start, end, value)
     return out
 
 
